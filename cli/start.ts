@@ -1,0 +1,48 @@
+/**
+ * The main job (`npm start`): synthesize the baseline into cdktf.out, run every scenario, and end
+ * with a summary per provider and tier.
+ */
+import { ADAPTERS } from "../simulator/adapters";
+import { PROVIDERS } from "../simulator/providers";
+import { findScenarioFiles, loadScenarioFiles } from "../simulator/scenarios/load";
+import { renderText } from "../simulator/scenarios/report";
+import { ScenarioRunner, type CaseResult } from "../simulator/scenarios/run";
+import { TIERS } from "../simulator/scenarios/schema";
+import { defaultStacks, loadModels, type SourceOptions } from "./models";
+import { styleFor } from "./style";
+
+export interface StartOptions extends SourceOptions {
+  scenarios: string;
+}
+
+export function startCommand(opts: StartOptions): number {
+  const out = process.stdout;
+  const style = styleFor(out);
+  const outdir = opts.outdir ?? (opts.synthDir || opts.plan?.length ? undefined : "cdktf.out");
+  const cases = loadScenarioFiles(findScenarioFiles([opts.scenarios]), ADAPTERS);
+  const t0 = Date.now();
+  const models = loadModels({ ...opts, outdir });
+  out.write(
+    `Synthesized and loaded ${models.size} stacks (${[...models.values()].map((m) => `${m.stack}: ${m.resources.size} resources`).join(", ")})` +
+      `${outdir ? ` into ${outdir}/` : ""} in ${Date.now() - t0} ms\n\n`,
+  );
+  const runner = new ScenarioRunner(models, ADAPTERS, { defaultStacks: defaultStacks(opts.defaultStack) });
+  const results = cases.map((c) => runner.run(c));
+  out.write(`${renderText(results, style)}\n\n`);
+  out.write(`${summaryTable(results)}\n`);
+  return results.some((r) => r.status === "fail") ? 1 : 0;
+}
+
+/** Passed/total per provider (rows) and tier (columns). */
+export function summaryTable(results: readonly CaseResult[]): string {
+  const tiers = [...TIERS, "other"] as const;
+  const cell = (rs: readonly CaseResult[]): string => (rs.length === 0 ? "-" : `${rs.filter((r) => r.status === "pass").length}/${rs.length}`);
+  const rows = PROVIDERS.map((p) => {
+    const mine = results.filter((r) => r.case.provider === p);
+    return [p, ...tiers.map((t) => cell(mine.filter((r) => (r.case.tier ?? "other") === t))), cell(mine)];
+  });
+  const header = ["provider", ...tiers, "all"];
+  const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i].length)));
+  const line = (cells: readonly string[]) => cells.map((c, i) => c.padEnd(widths[i])).join("  ");
+  return ["Scenario summary (passed/total by provider and tier):", line(header), ...rows.map(line)].join("\n");
+}

@@ -26,6 +26,7 @@ export const ENTRA_POLICY_KEYS = [
   "block-device-code-flow",
   "admin-session",
   "block-unknown-platforms",
+  "block-countries",
 ] as const;
 export type EntraPolicyKey = (typeof ENTRA_POLICY_KEYS)[number];
 

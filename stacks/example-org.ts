@@ -45,6 +45,7 @@ export const exampleOrg: BaselineSpecInput = {
       "block-device-code-flow": { mode: "report-only" },
       "admin-session": { mode: "enforce", reportOnlyCompleted: "2026-10-20" },
       "block-unknown-platforms": { mode: "report-only" },
+      "block-countries": { mode: "enforce", reportOnlyCompleted: "2026-08-01" },
     },
   },
   aws: {

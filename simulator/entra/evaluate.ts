@@ -1,0 +1,960 @@
+/**
+ * Evaluates one sign-in against the compiled policies, as Conditional Access documents it: select the
+ * policies whose every configured condition matches, then require every enforced policy's grant controls
+ * (block wins), and report report-only policies on the side. Pure and synchronous.
+ * Rules R1-R25: ../shared/reference/entra-conditional-access.md.
+ */
+import ipaddr from "ipaddr.js";
+import type { Requirement, TraceEntry, Verdict } from "../decision";
+import type { EntraContext } from "./context";
+import {
+  REPORT_ONLY_LABELS,
+  type AggregatedSessionControls,
+  type EntraDecision,
+  type NotAppliedPolicy,
+  type PolicyOutcome,
+  type PolicyResult,
+  type ReportOnlyOutcome,
+  type RequiredControl,
+} from "./decision";
+import { matchDeviceFilter, type DeviceFacts, type DeviceProperty } from "./device-filter";
+import { bytesToBigInt } from "./compile";
+import type {
+  ApplicationsCondition,
+  AuthenticationStrength,
+  ConditionalAccessPolicy,
+  EntraModel,
+  GrantControl,
+  GrantControls,
+  LocationSelection,
+  PrincipalSelection,
+  SessionControls,
+  SignInFrequency,
+} from "./model";
+import {
+  ADMIN_PORTAL_APP_IDS,
+  BUILT_IN_STRENGTH_IDS,
+  BUILT_IN_STRENGTHS,
+  LEGACY_CLIENT_APP_TYPES,
+  OFFICE_365_APP_IDS,
+  PROMPT_ORDER,
+  type ApplicationSuite,
+  type GuestKind,
+  type NotAppliedReason,
+} from "./vocabulary";
+
+export interface EvaluateOptions {
+  readonly trace?: boolean;
+}
+
+const MFA_STRENGTH = BUILT_IN_STRENGTHS[BUILT_IN_STRENGTH_IDS.mfa].combinations.map((c) => c.split(","));
+const EMPTY: ReadonlySet<string> = new Set();
+const NO_STRINGS: readonly string[] = [];
+
+/** Facts about the sign-in, derived once per evaluation. */
+class Facts {
+  readonly userId?: string;
+  /** Direct and nested groups (https://learn.microsoft.com/entra/identity/conditional-access/concept-conditional-access-users-groups, R6). */
+  readonly groups: readonly string[];
+  readonly roles: readonly string[];
+  readonly guestKind?: GuestKind;
+  readonly suites: ReadonlySet<ApplicationSuite>;
+  readonly methods: ReadonlySet<string>;
+  readonly compliant: boolean;
+  readonly hybridJoined: boolean;
+  readonly legacy: boolean;
+  readonly device: DeviceFacts;
+  private located?: { readonly keys: ReadonlySet<string>; readonly trusted: boolean };
+
+  constructor(
+    private readonly model: EntraModel,
+    readonly ctx: EntraContext,
+  ) {
+    const user = ctx.user;
+    if (user) {
+      this.userId = user.id;
+      const nested = model.memberOf.get(user.id);
+      if (nested === undefined && user.groups.every((g) => !model.memberOf.has(g))) this.groups = user.groups;
+      else {
+        const g = new Set<string>(user.groups);
+        for (const p of nested ?? EMPTY) g.add(p);
+        for (const direct of user.groups) for (const p of model.memberOf.get(direct) ?? EMPTY) g.add(p);
+        this.groups = [...g];
+      }
+      this.roles = user.roles;
+      this.guestKind = user.guestKind ?? (user.type === "guest" ? "b2bCollaborationGuest" : undefined);
+    } else {
+      this.groups = NO_STRINGS;
+      this.roles = NO_STRINGS;
+    }
+    const suites = new Set<ApplicationSuite>(ctx.applicationSuites);
+    if (ctx.application !== undefined) {
+      if (OFFICE_365_APP_IDS.has(ctx.application)) suites.add("Office365");
+      if (ADMIN_PORTAL_APP_IDS.has(ctx.application)) suites.add("MicrosoftAdminPortals");
+    }
+    this.suites = suites;
+    this.methods = new Set(ctx.satisfied.methods);
+    const dev = ctx.device;
+    this.compliant = ctx.satisfied.compliantDevice ?? (dev?.registered === true && dev.isCompliant);
+    this.hybridJoined =
+      ctx.satisfied.hybridJoinedDevice ?? (dev?.registered === true && dev.trustType === "ServerAD");
+    this.legacy = LEGACY_CLIENT_APP_TYPES.has(ctx.clientApp);
+    this.device = deviceFacts(ctx);
+  }
+
+  private coverage?: Map<readonly (readonly string[])[], boolean>;
+
+  /** Whether the methods used cover one of the combinations, memoised per strength for this sign-in. */
+  covers(combinations: readonly (readonly string[])[]): boolean {
+    const memo = (this.coverage ??= new Map());
+    let v = memo.get(combinations);
+    if (v === undefined) memo.set(combinations, (v = coversAny(combinations, this.methods)));
+    return v;
+  }
+
+  /** Named locations the sign-in is in, and whether any of them is trusted; computed on first use. */
+  locations(): { readonly keys: ReadonlySet<string>; readonly trusted: boolean } {
+    return (this.located ??= locateSignIn(this.model, this.ctx));
+  }
+}
+
+/**
+ * Per-model lookups built on first evaluation: which policies include a given user, group or role, so a
+ * policy that cannot include the signing-in user costs one array read; and the not-applied entries,
+ * which are immutable, allocated once.
+ */
+interface ModelIndex {
+  /** Policies whose users include everyone, guests, or typed guests (checked in full). */
+  readonly broad: readonly number[];
+  readonly byKey: ReadonlyMap<string, readonly number[]>;
+  /** By `(policy * 3 + state) * REASONS + reason`. */
+  readonly notApplied: (NotAppliedPolicy | undefined)[];
+}
+
+const NOT_APPLIED_STATES: readonly NotAppliedPolicy["state"][] = ["enabled", "reportOnly", "disabled"];
+const REASON_INDEX: Readonly<Record<NotAppliedReason, number>> = {
+  policyNotEnabled: 0,
+  users: 1,
+  workloadIdentities: 2,
+  application: 3,
+  userActions: 4,
+  devicePlatform: 5,
+  location: 6,
+  clientApps: 7,
+  signInRisk: 8,
+  userRisk: 9,
+  servicePrincipalRisk: 10,
+  insiderRisk: 11,
+  devices: 12,
+  authenticationFlow: 13,
+};
+const REASONS = 14;
+
+const indexes = new WeakMap<EntraModel, ModelIndex>();
+
+function indexOf(model: EntraModel): ModelIndex {
+  let idx = indexes.get(model);
+  if (idx) return idx;
+  const broad: number[] = [];
+  const byKey = new Map<string, number[]>();
+  const add = (k: string, i: number) => {
+    const l = byKey.get(k);
+    if (l) {
+      if (l[l.length - 1] !== i) l.push(i);
+    } else byKey.set(k, [i]);
+  };
+  model.policies.forEach((p, i) => {
+    const u = p.users;
+    if (u === undefined || "unreadable" in u) return;
+    const inc = u.include;
+    if (inc.all || inc.allGuests || inc.guestKinds) broad.push(i);
+    for (const k of inc.users) add(`u:${k}`, i);
+    for (const k of inc.groups) add(`g:${k}`, i);
+    for (const k of inc.roles) add(`r:${k}`, i);
+  });
+  idx = {
+    broad,
+    byKey,
+    notApplied: new Array<NotAppliedPolicy | undefined>(model.policies.length * 3 * REASONS),
+  };
+  indexes.set(model, idx);
+  return idx;
+}
+
+function notAppliedEntry(
+  idx: ModelIndex,
+  i: number,
+  p: ConditionalAccessPolicy,
+  state: 0 | 1 | 2,
+  reason: NotAppliedReason,
+): NotAppliedPolicy {
+  const k = (i * 3 + state) * REASONS + REASON_INDEX[reason];
+  let e = idx.notApplied[k];
+  if (e === undefined)
+    idx.notApplied[k] = e = Object.freeze({ address: p.address, state: NOT_APPLIED_STATES[state], reason });
+  return e;
+}
+
+/** Marks the policies whose user inclusion can match (a superset; `userIn` decides). */
+function candidatePolicies(idx: ModelIndex, f: Facts, n: number): Uint8Array {
+  const marks = new Uint8Array(n);
+  for (const i of idx.broad) marks[i] = 1;
+  const mark = (k: string) => {
+    const l = idx.byKey.get(k);
+    if (l) for (const i of l) marks[i] = 1;
+  };
+  if (f.userId !== undefined) mark(`u:${f.userId}`);
+  for (const g of f.groups) mark(`g:${g}`);
+  for (const r of f.roles) mark(`r:${r}`);
+  return marks;
+}
+
+const parsedIps = new Map<string, { v4?: number; v6?: bigint }>();
+
+function parseIp(ip: string): { v4?: number; v6?: bigint } {
+  let p = parsedIps.get(ip);
+  if (p) return p;
+  let addr: ipaddr.IPv4 | ipaddr.IPv6;
+  try {
+    addr = ipaddr.parse(ip);
+  } catch {
+    throw new Error(`context ip "${ip}" is not an IPv4 or IPv6 address`);
+  }
+  if (addr.kind() === "ipv6" && (addr as ipaddr.IPv6).isIPv4MappedAddress())
+    addr = (addr as ipaddr.IPv6).toIPv4Address();
+  const n = bytesToBigInt(addr.toByteArray());
+  p = addr.kind() === "ipv4" ? { v4: Number(n) } : { v6: n };
+  if (parsedIps.size > 10_000) parsedIps.clear();
+  parsedIps.set(ip, p);
+  return p;
+}
+
+/**
+ * IP named locations by CIDR of the public IP; country locations by the IP's country (or Authenticator GPS),
+ * with "include unknown countries/regions" matching IPs that map to no country.
+ * https://learn.microsoft.com/entra/identity/conditional-access/concept-assignment-network (R12)
+ */
+function locateSignIn(model: EntraModel, ctx: EntraContext): { keys: ReadonlySet<string>; trusted: boolean } {
+  const keys = new Set<string>();
+  let trusted = false;
+  const ip = ctx.ip === undefined ? undefined : parseIp(ctx.ip);
+  for (const [key, loc] of model.namedLocations) {
+    let inside = false;
+    if (loc.kind === "ip") {
+      if (ip?.v4 !== undefined) inside = loc.v4.some(([lo, hi]) => ip.v4! >= lo && ip.v4! <= hi);
+      else if (ip?.v6 !== undefined) inside = loc.v6.some(([lo, hi]) => ip.v6! >= lo && ip.v6! <= hi);
+      if (inside && loc.trusted) trusted = true;
+    } else if (loc.kind === "country") {
+      const country = loc.lookup === "authenticatorAppGps" ? ctx.gpsCountry : ctx.country;
+      inside = country === undefined ? loc.includeUnknown : loc.countries.has(country);
+    }
+    if (inside) keys.add(key);
+  }
+  return { keys, trusted };
+}
+
+/**
+ * Device properties for filters; an unregistered device has only null properties, and extension
+ * attributes are visible only on Intune-managed, compliant or hybrid-joined devices.
+ * https://learn.microsoft.com/entra/identity/conditional-access/concept-condition-filters-for-devices (R15)
+ */
+function deviceFacts(ctx: EntraContext): DeviceFacts {
+  const d = ctx.device;
+  if (!d || !d.registered) return () => null;
+  const lower = (s: string | undefined) => (s === undefined ? null : s.toLowerCase());
+  const extensionsVisible = d.intuneManaged || d.isCompliant || d.trustType === "ServerAD";
+  return (p: DeviceProperty) => {
+    switch (p) {
+      case "isCompliant":
+        return d.isCompliant ? "true" : "false";
+      case "trustType":
+        return lower(d.trustType);
+      case "physicalIds":
+        return d.physicalIds ? d.physicalIds.map((s) => s.toLowerCase()) : null;
+      case "systemLabels":
+        return d.systemLabels ? d.systemLabels.map((s) => s.toLowerCase()) : null;
+      case "deviceId":
+      case "displayName":
+      case "deviceOwnership":
+      case "enrollmentProfileName":
+      case "manufacturer":
+      case "mdmAppId":
+      case "model":
+      case "operatingSystem":
+      case "operatingSystemVersion":
+      case "profileType":
+        return lower(d[p]);
+      default: {
+        const n = p.slice("extensionAttribute".length);
+        return extensionsVisible ? lower(d.extensionAttributes[n]) : null;
+      }
+    }
+  };
+}
+
+// ---------------------------------------------------------------------------------------------------
+// Conditions. Each returns true (matches), false (does not), in What-If order.
+
+/** https://learn.microsoft.com/entra/identity/conditional-access/concept-conditional-access-users-groups (R6, R7) */
+function userIn(sel: PrincipalSelection, f: Facts): boolean {
+  if (sel.all) return true; // "All users that exist in the directory including B2B guests"
+  if (f.userId !== undefined && sel.users.has(f.userId)) return true;
+  if (f.guestKind !== undefined) {
+    if (sel.allGuests) return true;
+    const gk = sel.guestKinds;
+    if (gk && gk.kinds.has(f.guestKind)) {
+      const home = f.ctx.user?.homeTenant;
+      if (gk.tenants === "all" || (home !== undefined && gk.tenants.has(home))) return true;
+    }
+  }
+  if (sel.groups.size > 0)
+    for (let i = 0; i < f.groups.length; i++) if (sel.groups.has(f.groups[i])) return true;
+  if (sel.roles.size > 0) for (let i = 0; i < f.roles.length; i++) if (sel.roles.has(f.roles[i])) return true;
+  return false;
+}
+
+/** https://learn.microsoft.com/entra/identity/conditional-access/concept-conditional-access-cloud-apps (R9) */
+function applicationMatches(a: ApplicationsCondition, f: Facts): NotAppliedReason | undefined {
+  const action = f.ctx.userAction;
+  if (action !== undefined) return a.userActions.has(action) ? undefined : "userActions";
+  const app = f.ctx.application as string;
+  let included = a.includeAll || a.includeApps.has(app);
+  if (!included && a.includeSuites.size > 0 && f.suites.size > 0)
+    for (const s of a.includeSuites) if (f.suites.has(s)) included = true;
+  if (!included) return "application";
+  if (a.excludeApps.has(app)) return "application";
+  if (a.excludeSuites.size > 0 && f.suites.size > 0)
+    for (const s of a.excludeSuites) if (f.suites.has(s)) return "application";
+  return undefined;
+}
+
+/** https://learn.microsoft.com/entra/identity/conditional-access/concept-assignment-network (R12) */
+function locationIn(sel: LocationSelection, f: Facts): boolean {
+  if (sel.all) return true;
+  const here = f.locations();
+  if (sel.allTrusted && here.trusted) return true;
+  if (sel.locations.size > 0 && here.keys.size > 0)
+    for (const k of sel.locations) if (here.keys.has(k)) return true;
+  return false;
+}
+
+type Applicability =
+  | { readonly applies: true; readonly unreadable?: undefined }
+  /** `code`: the reason's index + 1, as recorded per policy. */
+  | { readonly applies: false; readonly reason: NotAppliedReason; readonly code: number }
+  | { readonly applies: "unknown"; readonly unreadable: readonly string[] };
+
+const APPLIES: Applicability = { applies: true };
+const NOT_APPLIED = Object.fromEntries(
+  (
+    [
+      "users",
+      "workloadIdentities",
+      "application",
+      "userActions",
+      "devicePlatform",
+      "location",
+      "clientApps",
+      "signInRisk",
+      "userRisk",
+      "servicePrincipalRisk",
+      "insiderRisk",
+      "devices",
+      "authenticationFlow",
+      "policyNotEnabled",
+    ] as const
+  ).map((r) => [r, { applies: false, reason: r, code: REASON_INDEX[r] + 1 }]),
+) as Record<NotAppliedReason, Applicability>;
+const NOT_USERS = NOT_APPLIED.users;
+
+/**
+ * All configured conditions must match; an unconfigured one matches everything (R1, R2:
+ * https://learn.microsoft.com/entra/identity/conditional-access/concept-conditional-access-policies).
+ * Conditions are checked in What-If order and the first that fails is the reason (R25). A condition that
+ * could not be read makes the policy's applicability unknown unless a later condition fails.
+ */
+function applicability(p: ConditionalAccessPolicy, f: Facts, userCandidate: boolean): Applicability {
+  let unreadable: string[] | undefined;
+  const ctx = f.ctx;
+
+  if (ctx.servicePrincipal) {
+    // https://learn.microsoft.com/entra/identity/conditional-access/concept-conditional-access-users-groups (R8)
+    const sp = p.servicePrincipals;
+    if (sp === undefined || ctx.servicePrincipal.kind !== "singleTenant")
+      return NOT_APPLIED.workloadIdentities;
+    if ("unreadable" in sp) (unreadable ??= []).push(sp.unreadable);
+    else {
+      const id = ctx.servicePrincipal.id;
+      if (!(sp.includeAll || sp.include.has(id)) || sp.exclude.has(id)) return NOT_APPLIED.workloadIdentities;
+    }
+  } else {
+    const u = p.users;
+    if (u === undefined) return NOT_APPLIED.users;
+    if ("unreadable" in u) (unreadable ??= []).push(u.unreadable);
+    else if (!userCandidate || !userIn(u.include, f) || userIn(u.exclude, f)) return NOT_USERS;
+  }
+
+  const a = p.applications;
+  if ("unreadable" in a) (unreadable ??= []).push(a.unreadable);
+  else {
+    const r = applicationMatches(a, f);
+    if (r) return NOT_APPLIED[r];
+  }
+
+  const pl = p.platforms;
+  if (pl !== undefined) {
+    if ("unreadable" in pl) (unreadable ??= []).push(pl.unreadable);
+    else {
+      // Unknown platforms match only "all" (R11, https://learn.microsoft.com/entra/identity/conditional-access/concept-conditional-access-conditions)
+      const platform = ctx.platform;
+      const inc = pl.include.has("all") || (platform !== "unknown" && pl.include.has(platform));
+      const exc = pl.exclude.has("all") || (platform !== "unknown" && pl.exclude.has(platform));
+      if (!inc || exc) return NOT_APPLIED.devicePlatform;
+    }
+  }
+
+  const loc = p.locations;
+  if (loc !== undefined) {
+    if ("unreadable" in loc) (unreadable ??= []).push(loc.unreadable);
+    else if (!locationIn(loc.include, f) || locationIn(loc.exclude, f)) return NOT_APPLIED.location;
+  }
+
+  const ca = p.clientAppTypes;
+  if (ca !== undefined) {
+    if ("unreadable" in ca) (unreadable ??= []).push(ca.unreadable);
+    else if (!ca.has(ctx.clientApp)) return NOT_APPLIED.clientApps;
+  }
+
+  // Risk levels are exact sets; the context's default level is `none` (R13, R14,
+  // https://learn.microsoft.com/graph/api/resources/signinconditions).
+  if (ctx.servicePrincipal) {
+    const r = p.servicePrincipalRisk;
+    if (r !== undefined) {
+      if ("unreadable" in r) (unreadable ??= []).push(r.unreadable);
+      else if (!r.has(ctx.servicePrincipal.risk)) return NOT_APPLIED.servicePrincipalRisk;
+    }
+  } else {
+    const sr = p.signInRisk;
+    if (sr !== undefined) {
+      if ("unreadable" in sr) (unreadable ??= []).push(sr.unreadable);
+      else if (!sr.has(ctx.signInRisk)) return NOT_APPLIED.signInRisk;
+    }
+    const ur = p.userRisk;
+    if (ur !== undefined) {
+      if ("unreadable" in ur) (unreadable ??= []).push(ur.unreadable);
+      else if (!ur.has(ctx.userRisk)) return NOT_APPLIED.userRisk;
+    }
+    const ir = p.insiderRisk;
+    if (ir !== undefined) {
+      if (typeof ir !== "string") (unreadable ??= []).push(ir.unreadable);
+      else if (ir !== ctx.insiderRisk) return NOT_APPLIED.insiderRisk;
+    }
+  }
+
+  const df = p.deviceFilter;
+  if (df !== undefined) {
+    if ("unreadable" in df) (unreadable ??= []).push(df.unreadable);
+    else {
+      const matched = matchDeviceFilter(df.expr, f.device);
+      if (df.mode === "include" ? !matched : matched) return NOT_APPLIED.devices;
+    }
+  }
+
+  // https://learn.microsoft.com/entra/identity/conditional-access/concept-authentication-flows (R16)
+  const tm = p.transferMethods;
+  if (tm !== undefined) {
+    if ("unreadable" in tm) (unreadable ??= []).push(tm.unreadable);
+    else if (ctx.authenticationFlow === undefined || !tm.has(ctx.authenticationFlow))
+      return NOT_APPLIED.authenticationFlow;
+  }
+
+  return unreadable ? { applies: "unknown", unreadable } : APPLIES;
+}
+
+// ---------------------------------------------------------------------------------------------------
+// Grant controls.
+
+type GrantOutcome =
+  | { readonly kind: "satisfied" }
+  | { readonly kind: "block" }
+  | { readonly kind: "unsatisfiable"; readonly why: string }
+  | { readonly kind: "needs"; readonly controls: readonly GrantControl[] }
+  | { readonly kind: "unreadable"; readonly why: string };
+
+const SATISFIED: GrantOutcome = { kind: "satisfied" };
+const BLOCK: GrantOutcome = { kind: "block" };
+
+/** The strength's method combinations: one is satisfied when every method in it was used (R22). */
+function coversAny(combinations: readonly (readonly string[])[], methods: ReadonlySet<string>): boolean {
+  return combinations.some((c) => c.every((m) => methods.has(m)));
+}
+
+function controlSatisfied(c: GrantControl, f: Facts): boolean {
+  const s = f.ctx.satisfied;
+  switch (c.kind) {
+    case "mfa":
+      // "Windows Hello for Business satisfies the requirement for multifactor authentication" (R21);
+      // the MFA combinations are those of the built-in MFA strength (R22).
+      return f.covers(MFA_STRENGTH);
+    case "authenticationStrength":
+      return f.covers((c.strength as AuthenticationStrength).combinations);
+    case "compliantDevice":
+      return f.compliant && f.ctx.authenticationFlow !== "deviceCodeFlow";
+    case "domainJoinedDevice":
+      return f.hybridJoined && f.ctx.authenticationFlow !== "deviceCodeFlow";
+    case "approvedApplication":
+      return s.approvedApplication;
+    case "compliantApplication":
+      return s.compliantApplication;
+    case "passwordChange":
+      return s.passwordChanged;
+    case "termsOfUse":
+      return s.termsOfUse.includes(c.id as string);
+    case "customAuthenticationFactor":
+      return s.customFactors.includes(c.id as string);
+  }
+}
+
+/** Whether the user can still satisfy the control in this sign-in; device and app state cannot be acquired mid sign-in. */
+function controlActionable(c: GrantControl, f: Facts): boolean {
+  if (f.ctx.servicePrincipal) return false;
+  switch (c.kind) {
+    case "mfa":
+    case "authenticationStrength":
+    case "passwordChange":
+    case "termsOfUse":
+    case "customAuthenticationFactor":
+      return true;
+    default:
+      return false;
+  }
+}
+
+/**
+ * One policy's grant controls: block, or AND/OR of controls (R17,
+ * https://learn.microsoft.com/entra/identity/conditional-access/concept-conditional-access-grant). Legacy
+ * clients cannot do MFA nor pass device state, so any grant control blocks them (R10,
+ * https://learn.microsoft.com/entra/identity/conditional-access/concept-conditional-access-conditions).
+ */
+function grantOutcome(p: ConditionalAccessPolicy, f: Facts): GrantOutcome {
+  const g = p.grant;
+  if (g === undefined) return SATISFIED;
+  if ("unreadable" in g) return { kind: "unreadable", why: g.unreadable };
+  if (g.block) return BLOCK;
+  if (g.controls.length === 0) return SATISFIED;
+  if (f.legacy) return legacyFailure(g, f.ctx.clientApp);
+  if (g.operator === "AND") {
+    let missing: GrantControl[] | undefined;
+    for (const c of g.controls) {
+      if (controlSatisfied(c, f)) continue;
+      if (!controlActionable(c, f)) return { kind: "unsatisfiable", why: `${c.kind} not satisfied` };
+      (missing ??= []).push(c);
+    }
+    return missing ? { kind: "needs", controls: missing } : SATISFIED;
+  }
+  // OR: "we prompt in the order defined, as soon as the policy requirements are satisfied, access is granted"
+  let first: GrantControl | undefined;
+  for (const c of g.controls) {
+    if (controlSatisfied(c, f)) return SATISFIED;
+    if (first === undefined && controlActionable(c, f)) first = c;
+  }
+  return first
+    ? { kind: "needs", controls: [first] }
+    : { kind: "unsatisfiable", why: `none of ${g.controls.map((c) => c.kind).join(", ")} satisfied` };
+}
+
+const legacyFailures = new WeakMap<GrantControls, Map<string, GrantOutcome>>();
+function legacyFailure(g: GrantControls, clientApp: string): GrantOutcome {
+  let byClient = legacyFailures.get(g);
+  if (!byClient) legacyFailures.set(g, (byClient = new Map()));
+  let o = byClient.get(clientApp);
+  if (!o)
+    byClient.set(
+      clientApp,
+      (o = {
+        kind: "unsatisfiable",
+        why: `legacy client (${clientApp}) cannot satisfy ${g.controls.map((c) => c.kind).join(", ")}`,
+      }),
+    );
+  return o;
+}
+
+const REQUIRES_ONE: Readonly<Record<string, string>> = Object.fromEntries(
+  PROMPT_ORDER.map((k) => [k, `requires ${k}`]),
+);
+function requiresText(controls: readonly GrantControl[]): string {
+  return controls.length === 1
+    ? REQUIRES_ONE[controls[0].kind]
+    : `requires ${controls.map((c) => c.kind).join(" and ")}`;
+}
+
+function resultOf(o: GrantOutcome): PolicyResult {
+  switch (o.kind) {
+    case "satisfied":
+      return "success";
+    case "block":
+    case "unsatisfiable":
+      return "failure";
+    case "needs":
+      return "userActionRequired";
+    case "unreadable":
+      return "indeterminate";
+  }
+}
+
+function requirementOf(c: GrantControl): Requirement {
+  switch (c.kind) {
+    case "mfa":
+      return "mfa";
+    case "authenticationStrength":
+      return (c.strength as AuthenticationStrength).requirement;
+    case "passwordChange":
+      return "password-change";
+    case "termsOfUse":
+      return `custom:termsOfUse:${c.id}`;
+    default:
+      return `custom:factor:${c.id}`;
+  }
+}
+
+const REQUIREMENT_RANK: Record<string, number> = {
+  "phishing-resistant": 0,
+  "passwordless-mfa": 1,
+  mfa: 2,
+  "password-change": 4,
+};
+/** Strongest first, as `Requirement` lists them: built-in strengths, custom strengths, password change, then terms of use and custom factors. */
+function requirementRank(r: Requirement): number {
+  return (
+    REQUIREMENT_RANK[r] ?? (r.startsWith("custom:termsOfUse:") || r.startsWith("custom:factor:") ? 5 : 3)
+  );
+}
+
+/**
+ * The normalised requirements: every strength must be satisfied (R22), so a strength whose combinations
+ * include all of another required strength's is implied by it and dropped.
+ */
+function requirementsOf(
+  required: readonly RequiredControl[],
+  strengthOf: (c: RequiredControl) => readonly (readonly string[])[] | undefined,
+): Requirement[] {
+  const strengths = required.map((r) => {
+    const combos = strengthOf(r);
+    return { r, combos: combos && combinationKeys(combos) };
+  });
+  const keep = strengths.filter(({ r, combos }) => {
+    if (!combos) return true;
+    return !strengths.some(
+      (o) =>
+        o.r !== r &&
+        o.combos &&
+        o.r.requirement !== r.requirement &&
+        [...o.combos].every((c) => combos.has(c)),
+    );
+  });
+  const reqs = [...new Set(keep.map((k) => k.r.requirement))];
+  return reqs.sort((a, b) => requirementRank(a) - requirementRank(b) || (a < b ? -1 : a > b ? 1 : 0));
+}
+
+const combinationKeyCache = new WeakMap<readonly (readonly string[])[], ReadonlySet<string>>();
+function combinationKeys(combos: readonly (readonly string[])[]): ReadonlySet<string> {
+  let keys = combinationKeyCache.get(combos);
+  if (!keys) combinationKeyCache.set(combos, (keys = new Set(combos.map((c) => [...c].sort().join(",")))));
+  return keys;
+}
+
+// ---------------------------------------------------------------------------------------------------
+// Session controls: applied after grant controls (R23, https://learn.microsoft.com/entra/identity/conditional-access/concept-conditional-access-session).
+
+function frequencyRank(s: SignInFrequency): number {
+  return s.kind === "everyTime" ? 0 : s.hours;
+}
+
+function aggregateSessions(
+  sessions: readonly { address: string; session: SessionControls }[],
+): AggregatedSessionControls {
+  let frequency: SignInFrequency | undefined;
+  let frequencyPolicies: string[] = [];
+  let browser: "always" | "never" | undefined;
+  let browserPolicies: string[] = [];
+  const cloudAppSecurity: { mode: string; policy: string }[] = [];
+  const applicationEnforcedRestrictions: string[] = [];
+  const disableResilienceDefaults: string[] = [];
+  for (const { address, session: s } of sessions) {
+    const sif = s.signInFrequency;
+    if (sif) {
+      if (!frequency || frequencyRank(sif) < frequencyRank(frequency)) {
+        frequency = sif;
+        frequencyPolicies = [address];
+      } else if (frequencyRank(sif) === frequencyRank(frequency)) frequencyPolicies.push(address);
+    }
+    const pb = s.persistentBrowser;
+    if (pb) {
+      if (!browser || (pb === "never" && browser === "always")) {
+        browser = pb;
+        browserPolicies = [address];
+      } else if (pb === browser) browserPolicies.push(address);
+    }
+    if (s.cloudAppSecurity) cloudAppSecurity.push({ mode: s.cloudAppSecurity, policy: address });
+    if (s.applicationEnforcedRestrictions) applicationEnforcedRestrictions.push(address);
+    if (s.disableResilienceDefaults) disableResilienceDefaults.push(address);
+  }
+  return {
+    signInFrequency: frequency && { ...frequency, policies: frequencyPolicies },
+    persistentBrowser: browser && { mode: browser, policies: browserPolicies },
+    cloudAppSecurity,
+    applicationEnforcedRestrictions,
+    disableResilienceDefaults,
+  };
+}
+
+const NO_SESSION: AggregatedSessionControls = {
+  cloudAppSecurity: [],
+  applicationEnforcedRestrictions: [],
+  disableResilienceDefaults: [],
+};
+
+// ---------------------------------------------------------------------------------------------------
+
+export function evaluateEntra(
+  model: EntraModel,
+  context: EntraContext,
+  options?: EvaluateOptions,
+): EntraDecision {
+  const f = new Facts(model, context);
+  const idx = indexOf(model);
+  const candidates = context.user ? candidatePolicies(idx, f, model.policies.length) : undefined;
+  const tracing = options?.trace === true;
+  const trace: TraceEntry[] | undefined = tracing ? [] : undefined;
+
+  const applied: PolicyOutcome[] = [];
+  // Not-applied policies are recorded as one byte each (reason index + 1); the lists are built on first read.
+  const reasonCodes = new Uint8Array(model.policies.length);
+  let reportOnlyApplied: Map<number, ReportOnlyOutcome> | undefined;
+  const blockers: string[] = [];
+  const failures: string[] = [];
+  const indeterminate: string[] = [];
+  const needs: { address: string; controls: readonly GrantControl[] }[] = [];
+  const sessions: { address: string; session: SessionControls }[] = [];
+
+  const policies = model.policies;
+  for (let i = 0; i < policies.length; i++) {
+    const p = policies[i];
+    const state = p.state;
+    // Disabled policies are ignored; report-only ones are evaluated but never enforced (R3,
+    // https://learn.microsoft.com/entra/identity/conditional-access/concept-conditional-access-report-only).
+    if (state === "disabled") {
+      reasonCodes[i] = REASON_INDEX.policyNotEnabled + 1;
+      if (trace)
+        trace.push({
+          subject: p.address,
+          result: "not applied",
+          detail: "policyNotEnabled: state is disabled",
+        });
+      continue;
+    }
+    const stateKnown = typeof state === "string";
+    const isReportOnly = state === "enabledForReportingButNotEnforced";
+    if (
+      candidates !== undefined &&
+      candidates[i] === 0 &&
+      p.users !== undefined &&
+      !("unreadable" in p.users)
+    ) {
+      // Users come first in What-If order, and the index shows this policy cannot include the user.
+      reasonCodes[i] = REASON_INDEX.users + 1;
+      if (trace)
+        trace.push({
+          subject: p.address,
+          result: isReportOnly ? REPORT_ONLY_LABELS.notApplied : "not applied",
+          detail: "first failing condition: users",
+        });
+      continue;
+    }
+    const app = applicability(p, f, true);
+    if (app.applies === false) {
+      reasonCodes[i] = app.code;
+      if (trace)
+        trace.push({
+          subject: p.address,
+          result: isReportOnly ? REPORT_ONLY_LABELS.notApplied : "not applied",
+          detail: `first failing condition: ${app.reason}`,
+        });
+      continue;
+    }
+    const grant = grantOutcome(p, f);
+    let result: PolicyResult = app.applies === "unknown" ? "indeterminate" : resultOf(grant);
+    let detail: string | undefined;
+    if (app.applies === "unknown") detail = `applicability unknown: ${app.unreadable.join("; ")}`;
+    else if (grant.kind === "unsatisfiable") detail = grant.why;
+    else if (grant.kind === "block") detail = "block";
+    else if (grant.kind === "unreadable") detail = grant.why;
+    else if (grant.kind === "needs") detail = requiresText(grant.controls);
+
+    if (!stateKnown) {
+      // The state could not be read: the policy may be enforced. It changes nothing only if it is satisfied.
+      if (result !== "success") {
+        result = "indeterminate";
+        indeterminate.push(`${p.address}: ${state.unreadable}`);
+      }
+      applied.push({ address: p.address, displayName: p.displayName, result, detail });
+    } else if (isReportOnly) {
+      (reportOnlyApplied ??= new Map()).set(i, {
+        address: p.address,
+        displayName: p.displayName,
+        result,
+        label: REPORT_ONLY_LABELS[result],
+        detail,
+      });
+    } else {
+      applied.push({ address: p.address, displayName: p.displayName, result, detail });
+      if (app.applies === true) {
+        if (grant.kind === "block") blockers.push(p.address);
+        else if (grant.kind === "unsatisfiable") failures.push(p.address);
+        else if (grant.kind === "unreadable") indeterminate.push(`${p.address}: ${grant.why}`);
+        else if (grant.kind === "needs") needs.push({ address: p.address, controls: grant.controls });
+      } else if (grant.kind !== "satisfied") {
+        indeterminate.push(`${p.address}: ${detail}`);
+      }
+      const session = p.session;
+      if (session !== undefined && app.applies === true) {
+        if ("unreadable" in session) indeterminate.push(`${p.address}: ${session.unreadable}`);
+        else sessions.push({ address: p.address, session });
+      }
+    }
+    if (trace)
+      trace.push({ subject: p.address, result: isReportOnly ? REPORT_ONLY_LABELS[result] : result, detail });
+  }
+
+  const requiredControls = mergeRequired(needs);
+  const verdict = decide(blockers, failures, indeterminate, requiredControls, model);
+  let notApplied: NotAppliedPolicy[] | undefined;
+  let reportOnly: ReportOnlyOutcome[] | undefined;
+  return {
+    verdict,
+    applied,
+    get reportOnly(): readonly ReportOnlyOutcome[] {
+      return (reportOnly ??= reportOnlyOutcomes(policies, reasonCodes, reportOnlyApplied));
+    },
+    requiredControls,
+    sessionControls: sessions.length === 0 ? NO_SESSION : aggregateSessions(sessions),
+    get notApplied(): readonly NotAppliedPolicy[] {
+      return (notApplied ??= notAppliedPolicies(idx, policies, reasonCodes));
+    },
+    ...(trace ? { trace } : {}),
+  };
+}
+
+const REASON_BY_INDEX = Object.keys(REASON_INDEX).sort(
+  (a, b) => REASON_INDEX[a as NotAppliedReason] - REASON_INDEX[b as NotAppliedReason],
+) as NotAppliedReason[];
+
+function notAppliedPolicies(
+  idx: ModelIndex,
+  policies: readonly ConditionalAccessPolicy[],
+  codes: Uint8Array,
+): NotAppliedPolicy[] {
+  const out: NotAppliedPolicy[] = [];
+  for (let i = 0; i < codes.length; i++) {
+    if (codes[i] === 0) continue;
+    const p = policies[i];
+    const state = p.state === "disabled" ? 2 : p.state === "enabledForReportingButNotEnforced" ? 1 : 0;
+    out.push(notAppliedEntry(idx, i, p, state, REASON_BY_INDEX[codes[i] - 1]));
+  }
+  return out;
+}
+
+function reportOnlyOutcomes(
+  policies: readonly ConditionalAccessPolicy[],
+  codes: Uint8Array,
+  applied: ReadonlyMap<number, ReportOnlyOutcome> | undefined,
+): ReportOnlyOutcome[] {
+  const out: ReportOnlyOutcome[] = [];
+  for (let i = 0; i < policies.length; i++) {
+    if (policies[i].state !== "enabledForReportingButNotEnforced") continue;
+    out.push(codes[i] !== 0 ? reportOnlyNotApplied(policies[i]) : (applied?.get(i) as ReportOnlyOutcome));
+  }
+  return out;
+}
+
+const notAppliedReportOnly = new WeakMap<ConditionalAccessPolicy, ReportOnlyOutcome>();
+function reportOnlyNotApplied(p: ConditionalAccessPolicy): ReportOnlyOutcome {
+  let e = notAppliedReportOnly.get(p);
+  if (!e) {
+    e = Object.freeze({
+      address: p.address,
+      displayName: p.displayName,
+      result: "notApplied" as const,
+      label: REPORT_ONLY_LABELS.notApplied,
+    });
+    notAppliedReportOnly.set(p, e);
+  }
+  return e;
+}
+
+function mergeRequired(
+  needs: readonly { address: string; controls: readonly GrantControl[] }[],
+): RequiredControl[] {
+  if (needs.length === 0) return [];
+  const byKey = new Map<
+    string,
+    { kind: GrantControl["kind"]; requirement: Requirement; name?: string; policies: string[] }
+  >();
+  for (const n of needs) {
+    for (const c of n.controls) {
+      const requirement = requirementOf(c);
+      const k = `${c.kind}|${requirement}`;
+      const entry = byKey.get(k);
+      if (entry) entry.policies.push(n.address);
+      else
+        byKey.set(k, {
+          kind: c.kind,
+          requirement,
+          name: c.strength?.displayName ?? c.id,
+          policies: [n.address],
+        });
+    }
+  }
+  // The documented prompt order (R20, https://learn.microsoft.com/entra/identity/conditional-access/concept-conditional-access-policies).
+  return [...byKey.values()].sort(
+    (a, b) =>
+      PROMPT_ORDER.indexOf(a.kind) - PROMPT_ORDER.indexOf(b.kind) ||
+      requirementRank(a.requirement) - requirementRank(b.requirement),
+  );
+}
+
+/**
+ * All applicable enforced policies must be satisfied and block wins (R18, R19,
+ * https://learn.microsoft.com/entra/identity/conditional-access/concept-conditional-access-policies); with
+ * none applying, access proceeds (R5). A policy that cannot be interpreted cannot turn a block into access,
+ * so a block stands; otherwise it makes the outcome indeterminate.
+ */
+function decide(
+  blockers: readonly string[],
+  failures: readonly string[],
+  indeterminate: readonly string[],
+  required: readonly RequiredControl[],
+  model: EntraModel,
+): Verdict {
+  if (blockers.length > 0) return { outcome: "deny", summary: `blocked by ${blockers.join(", ")}` };
+  if (failures.length > 0)
+    return {
+      outcome: "deny",
+      summary: `access requirements of ${failures.join(", ")} cannot be satisfied in this sign-in`,
+    };
+  if (indeterminate.length > 0)
+    return { outcome: "indeterminate", indeterminate, summary: `cannot decide: ${indeterminate[0]}` };
+  if (required.length > 0) {
+    const requires = requirementsOf(required, (r) => combinationsOf(r, model));
+    const policies = [...new Set(required.flatMap((r) => r.policies))];
+    return { outcome: "mfa", requires, summary: `requires ${requires.join(" + ")} (${policies.join(", ")})` };
+  }
+  return { outcome: "allow", summary: "no enforced policy blocks or requires more" };
+}
+
+function combinationsOf(r: RequiredControl, model: EntraModel): readonly (readonly string[])[] | undefined {
+  if (r.kind === "mfa") return MFA_STRENGTH;
+  if (r.kind !== "authenticationStrength") return undefined;
+  for (const s of model.strengths.values()) if (s.requirement === r.requirement) return s.combinations;
+  return undefined;
+}

@@ -1,5 +1,6 @@
 import { AwsProvider } from "@cdktf/provider-aws/lib/provider";
-import { Aspects, TerraformStack } from "cdktf";
+import { Aspects } from "cdktf";
+import { ReadableAddressStack } from "../modules/addresses";
 import type { Construct } from "constructs";
 import { AwsMfaBaseline } from "../modules/aws/baseline";
 import { awsGuardRules } from "../modules/aws/guards";
@@ -10,7 +11,7 @@ import type { BaselineSpec } from "../modules/spec";
  * The AWS baseline of one account. Credentials come from the environment (AWS_PROFILE, AWS_ACCESS_KEY_ID,
  * SSO, instance roles ...), never from this code; `allowed_account_ids` stops an apply against the wrong account.
  */
-export class AwsBaselineStack extends TerraformStack {
+export class AwsBaselineStack extends ReadableAddressStack {
   constructor(scope: Construct, id: string, spec: BaselineSpec) {
     super(scope, id);
     if (!spec.aws)

@@ -1,5 +1,6 @@
 import { OktaProvider } from "@cdktf/provider-okta/lib/provider";
-import { Aspects, TerraformStack } from "cdktf";
+import { Aspects } from "cdktf";
+import { ReadableAddressStack } from "../modules/addresses";
 import type { Construct } from "constructs";
 import { LockoutGuards } from "../modules/guards";
 import { OktaMfaBaseline } from "../modules/okta/baseline";
@@ -11,7 +12,7 @@ import type { BaselineSpec } from "../modules/spec";
  * OKTA_BASE_URL and either OKTA_API_TOKEN or OKTA_API_CLIENT_ID + OKTA_API_PRIVATE_KEY(_ID) +
  * OKTA_API_SCOPES from the environment at plan/apply time, so nothing lands in cdk.tf.json.
  */
-export class OktaBaselineStack extends TerraformStack {
+export class OktaBaselineStack extends ReadableAddressStack {
   readonly baseline: OktaMfaBaseline;
 
   constructor(scope: Construct, id: string, spec: BaselineSpec) {

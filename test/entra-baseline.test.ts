@@ -31,11 +31,11 @@ beforeAll(() => {
   model = compileEntra(tf);
 });
 
-/** The policy address for a baseline policy key (construct IDs carry a hash suffix). */
+/** The policy address for a baseline policy key (`mfa-all-users` → `azuread_conditional_access_policy.mfa_all_users`). */
 const policy = (key: string) => {
-  const p = model.policies.find((x) => x.address.includes(`_${key}_`));
-  if (!p) throw new Error(`no policy ${key}`);
-  return p.address;
+  const address = `azuread_conditional_access_policy.${key.replace(/-/g, "_")}`;
+  if (!model.policies.some((x) => x.address === address)) throw new Error(`no policy ${address}`);
+  return address;
 };
 const evaluate = (ctx: EntraContextInput): EntraDecision =>
   evaluateEntra(model, parseEntraContext(ctx), { trace: true });
@@ -260,7 +260,7 @@ describe("guests and contractors", () => {
   });
 
   test("contractors group members meet the guests policy", () => {
-    const groupAddress = "azuread_group.entra-mfa-baseline_group-contractors_";
+    const groupAddress = "azuread_group.group_contractors";
     const groupKey = [
       ...new Set(
         model.policies.flatMap((p) =>

@@ -55,7 +55,7 @@ describe("example baseline on Okta", () => {
     for (const who of [employee, admin]) {
       const d = run({ ...who, app: SLACK, country: "KP", ip: HOME });
       expect(d.verdict.outcome).toBe("deny");
-      expect(d.globalSession?.rule).toMatch(/deny-blocked-countries/);
+      expect(d.globalSession?.rule).toMatch(/deny_blocked_countries/);
     }
   });
 
@@ -63,12 +63,12 @@ describe("example baseline on Okta", () => {
     expect(run({ ...employee, app: SLACK, ip: HOME, anonymizer: "tor" }).verdict.outcome).toBe("deny");
     expect(
       run({ ...admin, app: AWS_CONSOLE, ip: HOME, anonymizer: "anonymizing-proxy" }).globalSession?.rule,
-    ).toMatch(/deny-anonymisers/);
+    ).toMatch(/deny_anonymisers/);
   });
 
   it("employees on the trusted network get no session MFA prompt, but the app still asks for 2FA", () => {
     const onNet = run({ ...employee, app: SLACK, ip: LONDON });
-    expect(onNet.globalSession?.rule).toMatch(/trusted-networks-no-mfa-prompt/);
+    expect(onNet.globalSession?.rule).toMatch(/trusted_networks_no_mfa_prompt/);
     expect(onNet.verdict).toMatchObject({ outcome: "mfa", requires: ["mfa"] });
     expect(run({ ...employee, app: SLACK, ip: LONDON, authenticators: pushAgo(3600) }).verdict.outcome).toBe(
       "allow",
@@ -77,7 +77,7 @@ describe("example baseline on Okta", () => {
 
   it("employees off the network need MFA within the session MFA lifetime", () => {
     const d = run({ ...employee, app: SLACK, ip: HOME, authenticators: pushAgo(3600) });
-    expect(d.globalSession?.rule).toMatch(/everywhere-else-mfa/);
+    expect(d.globalSession?.rule).toMatch(/everywhere_else_mfa/);
     expect(d.verdict.outcome).toBe("allow");
     expect(
       run({ ...employee, app: SLACK, ip: HOME, authenticators: pushAgo(13 * 3600) }).verdict.outcome,
@@ -87,7 +87,7 @@ describe("example baseline on Okta", () => {
   it("administrators need MFA on every sign-in, on and off the network", () => {
     for (const ip of [LONDON, HOME]) {
       const d = run({ ...admin, ip, authenticators: pushAgo(60) });
-      expect(d.globalSession?.rule).toMatch(/administrators-mfa-every-sign-in/);
+      expect(d.globalSession?.rule).toMatch(/administrators_mfa_every_sign_in/);
       expect(d.verdict).toMatchObject({ outcome: "mfa", requires: ["mfa"] });
     }
   });
@@ -104,7 +104,7 @@ describe("example baseline on Okta", () => {
           authenticators: [{ authenticator: "password" }, { authenticator: "webauthn" }],
         });
         expect(key.verdict.outcome).toBe("allow");
-        expect(key.authentication?.rule).toMatch(/phishing-resistant-mfa/);
+        expect(key.authentication?.rule).toMatch(/phishing_resistant_mfa/);
       }
     }
   });
@@ -135,7 +135,7 @@ describe("example baseline on Okta", () => {
       behaviors: ["new-country"],
       authenticators: pushAgo(600),
     });
-    expect(d.globalSession?.rule).toMatch(/new-country-or-impossible-travel-mfa/);
+    expect(d.globalSession?.rule).toMatch(/new_country_or_impossible_travel_mfa/);
     expect(d.verdict).toMatchObject({ outcome: "mfa", requires: ["mfa"] });
     expect(
       run({ ...employee, app: SLACK, ip: LONDON, behaviors: ["velocity"], authenticators: pushAgo(0) })
@@ -153,7 +153,7 @@ describe("example baseline on Okta", () => {
       authenticators: pushAgo(0),
     });
     expect(d.verdict.outcome).toBe("allow");
-    expect(d.authentication?.rule).toMatch(/break-glass-and-fallback-2fa/);
+    expect(d.authentication?.rule).toMatch(/break_glass_and_fallback_2fa/);
   });
 
   // ThreatInsight runs before every policy and has no user exclusions, only excluded zones

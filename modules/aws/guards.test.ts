@@ -85,7 +85,7 @@ describe(`${AWS_GUARD_IDS.ci}: MFA denies that would catch the CI role`, () => {
     expect(messages).toHaveLength(1);
     expect(messages[0]).toContain(`[${AWS_GUARD_IDS.ci}]`);
     expect(messages[0]).toMatch(
-      /aws_iam_role_policy_attachment\.ci-deny attaches aws_iam_policy\.deny to the CI role "github-actions-deploy"/,
+      /aws_iam_role_policy_attachment\.ci_deny attaches aws_iam_policy\.deny to the CI role "github-actions-deploy"/,
     );
     expect(messages[0]).toContain(
       'statement "DenyWithoutMfa" denies requests without MFA and would also deny CI role github-actions-deploy',
@@ -101,7 +101,7 @@ describe(`${AWS_GUARD_IDS.ci}: MFA denies that would catch the CI role`, () => {
     });
     const messages = findings(stack);
     expect(messages).toHaveLength(1);
-    expect(messages[0]).toMatch(/\[AWS-MFA-DENY-CI\] aws_s3_bucket_policy\.other-bucket \(resource policy\)/);
+    expect(messages[0]).toMatch(/\[AWS-MFA-DENY-CI\] aws_s3_bucket_policy\.other_bucket \(resource policy\)/);
   });
 
   it("accepts an exemption written as a reference to the CI role's ARN", () => {

@@ -246,8 +246,7 @@ describe("EntraMfaBaseline for the example organisation", () => {
     expect(policy("MFA for all users").state).toBe("enabled");
     expect(policy("Block device code flow").state).toBe("enabledForReportingButNotEnforced");
     expect(policy("Block unknown device platforms").state).toBe("enabledForReportingButNotEnforced");
-    // Not listed in the example organisation's rollout: report-only by default.
-    expect(policy("Block sign-in from blocked countries").state).toBe("enabledForReportingButNotEnforced");
+    expect(policy("Block sign-in from blocked countries").state).toBe("enabled");
   });
 });
 

@@ -162,22 +162,26 @@ export function loadScenarioFiles(files: readonly string[], adapters: Adapters):
       let context: unknown = {};
       let tier = c.tier;
       const personaNames = c.persona === undefined ? [] : typeof c.persona === "string" ? [c.persona] : c.persona;
+      let personasOk = true;
       for (const [j, pName] of personaNames.entries()) {
         const entry = personas.get(pName);
         const where = source.where(typeof c.persona === "string" ? [...at, "persona"] : [...at, "persona", j]);
         if (!entry) {
           const known = [...personas.keys()].sort();
           problems.push(`${where}: unknown persona "${pName}"; known personas: ${known.length ? known.join(", ") : "(none)"}`);
+          personasOk = false;
           continue;
         }
         const fragment = entry.persona[c.provider];
         if (!fragment) {
           problems.push(`${where}: persona "${pName}" has no ${c.provider} context (it defines: ${(["aws", "entra", "okta"] as const).filter((p) => entry.persona[p]).join(", ") || "none"})`);
+          personasOk = false;
           continue;
         }
         context = mergeContexts(context, fragment);
         tier ??= entry.persona.tier;
       }
+      if (!personasOk) return;
       context = mergeContexts(context, c.context);
       const adapter = adapters[c.provider];
       const checked = adapter.contextSchema.safeParse(context);
@@ -186,8 +190,8 @@ export function loadScenarioFiles(files: readonly string[], adapters: Adapters):
           // Point at the case's own context when the bad value is there, else at the case (it came from a persona).
           const own = [...at, "context", ...issue.path];
           const where = hasPath(c.context, issue.path) ? source.where(own) : source.where(at);
-          for (const line of formatIssues([issue], context, adapter.contextSchema, ["context"])) {
-            problems.push(`${where}: case "${c.name}": ${line}`);
+          for (const line of formatIssues([issue], context, adapter.contextSchema)) {
+            problems.push(`${where}: case "${c.name}": context${line.startsWith("(root)") ? line.slice(6) : line.startsWith("[") ? line : `.${line}`}`);
           }
         }
         return;

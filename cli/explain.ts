@@ -46,7 +46,7 @@ export function explainCommand(opts: ExplainOptions): number {
   const model = models.get(stack);
   if (!model) throw new InputError([`stack ${stack} is not loaded; loaded stacks: ${[...models.keys()].join(", ")}`]);
   const adapter = ADAPTERS[provider];
-  const facts = adapter.evaluate(adapter.compile(model), context);
+  const facts = adapter.evaluate(adapter.compile(model), context, { trace: true });
   const v = facts.verdict;
   const lines = [
     `${provider} on ${stack}: ${v.outcome}${v.requires?.length ? ` (requires ${v.requires.join(", ")})` : ""}`,

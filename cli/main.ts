@@ -7,6 +7,7 @@ import { SpecError } from "../modules/spec";
 import { InputError } from "../simulator/scenarios/yaml-source";
 import { LoadError } from "../simulator/terraform";
 import { explainCommand } from "./explain";
+import { schemaCommand } from "./schema";
 import { startCommand } from "./start";
 import { testCommand } from "./test-command";
 
@@ -60,6 +61,14 @@ export function buildProgram(): Command {
   ).action((opts) => {
     process.exitCode = startCommand(opts);
   });
+
+  program
+    .command("schema")
+    .description("write the JSON Schemas of scenario and personas files (for editor completion)")
+    .option("--out <dir>", "folder to write schema.json and personas.schema.json into", "scenarios")
+    .action((opts: { out: string }) => {
+      process.exitCode = schemaCommand(opts.out);
+    });
 
   return program;
 }

@@ -18,7 +18,13 @@ export interface DecisionFacts {
   readonly reportOnly?: Readonly<Record<string, string>>;
   /** Session settings that apply (sign-in frequency, persistent browser, session lifetime, ...). */
   readonly session?: Readonly<Record<string, string | number | boolean>>;
+  /** Empty unless asked for with `{ trace: true }`. */
   readonly trace: readonly TraceEntry[];
+}
+
+export interface EvaluateOptions {
+  /** Build the explanation trace (default false: `trace` is then empty). */
+  readonly trace?: boolean;
 }
 
 export interface ProviderAdapter<Model = unknown, Context = unknown> {
@@ -26,5 +32,6 @@ export interface ProviderAdapter<Model = unknown, Context = unknown> {
   /** The strict schema of a complete context (scenario contexts are validated against it after personas merge). */
   readonly contextSchema: z.ZodType<Context>;
   compile(model: TerraformModel): Model;
-  evaluate(model: Model, context: Context): DecisionFacts;
+  /** Traces cost allocations: scenarios and `explain` ask for them; properties and verification do not. */
+  evaluate(model: Model, context: Context, options?: EvaluateOptions): DecisionFacts;
 }

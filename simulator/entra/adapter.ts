@@ -9,8 +9,8 @@ export const entraAdapter: ProviderAdapter<EntraModel, EntraContext> = {
   provider: "entra",
   contextSchema: entraContextSchema,
   compile: compileEntra,
-  evaluate(model, context): DecisionFacts {
-    const d = evaluateEntra(model, context, { trace: true });
+  evaluate(model, context, options): DecisionFacts {
+    const d = evaluateEntra(model, context, { trace: options?.trace ?? false });
     const reportOnly = Object.fromEntries(d.reportOnly.map((r) => [r.address, r.label.replace(/^Report-only: /, "")]));
     const session: Record<string, string | number | boolean> = {};
     const frequency = d.sessionControls.signInFrequency;

@@ -9,8 +9,8 @@ export const oktaAdapter: ProviderAdapter<OktaModel, OktaContext> = {
   provider: "okta",
   contextSchema: oktaContextSchema,
   compile: compileOkta,
-  evaluate(model, context): DecisionFacts {
-    const d = evaluateOkta(model, context, { trace: true });
+  evaluate(model, context, options): DecisionFacts {
+    const d = evaluateOkta(model, context, { trace: options?.trace ?? false });
     const decidedBy = [d.blockedBy, d.globalSession?.policy, d.globalSession?.rule, d.authentication?.policy, d.authentication?.rule].filter(
       (a): a is string => a !== undefined,
     );

@@ -110,7 +110,7 @@ export class ScenarioRunner {
     const adapter = this.adapters[c.provider];
     const key = `${c.provider}\u0000${stack}`;
     if (!this.compiled.has(key)) this.compiled.set(key, adapter.compile(model));
-    const facts = adapter.evaluate(this.compiled.get(key), c.context);
+    const facts = adapter.evaluate(this.compiled.get(key), c.context, { trace: true });
     const failures = checkExpectation(c, facts);
     return { case: c, stack, status: failures.length ? "fail" : "pass", failures, facts };
   }

@@ -20,21 +20,31 @@ function contextFromOptions(opts: ExplainOptions): { provider: Provider; stack?:
     if (!opts.case) throw new InputError(["--scenario needs --case <name>"]);
     const cases = loadScenarioFiles([opts.scenario], ADAPTERS);
     const found = cases.find((c) => c.name === opts.case);
-    if (!found) throw new InputError([`${opts.scenario}: no case named "${opts.case}"; cases: ${cases.map((c) => `"${c.name}"`).join(", ")}`]);
+    if (!found)
+      throw new InputError([
+        `${opts.scenario}: no case named "${opts.case}"; cases: ${cases.map((c) => `"${c.name}"`).join(", ")}`,
+      ]);
     return { provider: found.provider, stack: opts.stack ?? found.stack, context: found.context };
   }
-  if (!opts.context || !opts.provider) throw new InputError(["give --provider and --context <file>, or --scenario <file> --case <name>"]);
+  if (!opts.context || !opts.provider)
+    throw new InputError(["give --provider and --context <file>, or --scenario <file> --case <name>"]);
   let text: string;
   try {
     text = readFileSync(opts.context, "utf8");
   } catch (e) {
-    throw new InputError([`${opts.context}: cannot read (${(e as NodeJS.ErrnoException).code ?? String(e)})`]);
+    throw new InputError([
+      `${opts.context}: cannot read (${(e as NodeJS.ErrnoException).code ?? String(e)})`,
+    ]);
   }
   const source = YamlSource.parse(text, opts.context);
   const schema = ADAPTERS[opts.provider].contextSchema;
   const parsed = schema.safeParse(source.value);
   if (!parsed.success) {
-    throw new InputError(parsed.error.issues.flatMap((i) => formatIssues([i], source.value, schema).map((l) => `${source.where(i.path)}: ${l}`)));
+    throw new InputError(
+      parsed.error.issues.flatMap((i) =>
+        formatIssues([i], source.value, schema).map((l) => `${source.where(i.path)}: ${l}`),
+      ),
+    );
   }
   return { provider: opts.provider, stack: opts.stack, context: parsed.data };
 }
@@ -44,7 +54,8 @@ export function explainCommand(opts: ExplainOptions): number {
   const models = loadModels(opts);
   const stack = named ?? defaultStacks(opts.defaultStack)[provider];
   const model = models.get(stack);
-  if (!model) throw new InputError([`stack ${stack} is not loaded; loaded stacks: ${[...models.keys()].join(", ")}`]);
+  if (!model)
+    throw new InputError([`stack ${stack} is not loaded; loaded stacks: ${[...models.keys()].join(", ")}`]);
   const adapter = ADAPTERS[provider];
   const facts = adapter.evaluate(adapter.compile(model), context, { trace: true });
   const v = facts.verdict;

@@ -8,6 +8,7 @@ import { InputError } from "../simulator/scenarios/yaml-source";
 import { LoadError } from "../simulator/terraform";
 import { explainCommand } from "./explain";
 import { schemaCommand } from "./schema";
+import { verifyCommand } from "./verify";
 import { startCommand } from "./start";
 import { testCommand } from "./test-command";
 
@@ -15,16 +16,24 @@ export const EXIT = { ok: 0, failed: 1, badInput: 2 } as const;
 
 function sourceOptions(cmd: Command): Command {
   return cmd
-    .option("--spec <file>", "baseline spec (YAML/JSON) to synthesize; default MFA_BASELINE_SPEC, else the example organisation")
+    .option(
+      "--spec <file>",
+      "baseline spec (YAML/JSON) to synthesize; default MFA_BASELINE_SPEC, else the example organisation",
+    )
     .option("--synth-dir <dir>", "read an existing cdktf synth output folder instead of synthesizing")
-    .option("--plan <file...>", "read `terraform show -json` plan files instead (`stack=file` names the stack)")
+    .option(
+      "--plan <file...>",
+      "read `terraform show -json` plan files instead (`stack=file` names the stack)",
+    )
     .option("--outdir <dir>", "where to synthesize (default: a temporary folder)")
     .option("--default-stack <provider=stack...>", "the stack a provider's cases use when they name none");
 }
 
 export function buildProgram(): Command {
   const program = new Command("mfa-baseline")
-    .description("Prove an MFA baseline offline against its synthesized Terraform: scenarios, explanations, verification.")
+    .description(
+      "Prove an MFA baseline offline against its synthesized Terraform: scenarios, explanations, verification.",
+    )
     .exitOverride()
     .showHelpAfterError();
 
@@ -60,6 +69,16 @@ export function buildProgram(): Command {
       .option("--scenarios <dir>", "scenario folder", "scenarios"),
   ).action((opts) => {
     process.exitCode = startCommand(opts);
+  });
+
+  sourceOptions(
+    program
+      .command("verify")
+      .description(
+        "prove every invariant over the whole finite context space, or print minimal counterexamples",
+      ),
+  ).action((opts) => {
+    process.exitCode = verifyCommand(opts);
   });
 
   program

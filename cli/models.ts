@@ -20,7 +20,8 @@ export interface SourceOptions {
 }
 
 export function loadModels(opts: SourceOptions): Map<string, TerraformModel> {
-  if (opts.synthDir && opts.plan?.length) throw new InputError(["--synth-dir and --plan cannot be combined; choose one source"]);
+  if (opts.synthDir && opts.plan?.length)
+    throw new InputError(["--synth-dir and --plan cannot be combined; choose one source"]);
   if (opts.synthDir) return loadSynthDir(opts.synthDir);
   if (opts.plan?.length) {
     const models = new Map<string, TerraformModel>();
@@ -42,7 +43,9 @@ export function defaultStacks(overrides: readonly string[] = []): Record<Provide
   for (const o of overrides) {
     const [provider, stack] = o.split("=");
     if (!(PROVIDERS as readonly string[]).includes(provider) || !stack) {
-      throw new InputError([`--default-stack ${o}: expected provider=stack with provider one of ${PROVIDERS.join(", ")}`]);
+      throw new InputError([
+        `--default-stack ${o}: expected provider=stack with provider one of ${PROVIDERS.join(", ")}`,
+      ]);
     }
     stacks[provider as Provider] = stack;
   }

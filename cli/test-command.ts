@@ -15,7 +15,11 @@ export interface TestOptions extends SourceOptions {
 /** Loads the cases first (bad input stops before any synth), then the stacks, then runs everything. */
 export function testCommand(paths: readonly string[], opts: TestOptions): number {
   const results = runScenarios(paths, opts);
-  const report = opts.json ? renderJson(results) : opts.reporter === "junit" ? renderJunit(results) : renderText(results, styleFor(process.stdout));
+  const report = opts.json
+    ? renderJson(results)
+    : opts.reporter === "junit"
+      ? renderJunit(results)
+      : renderText(results, styleFor(process.stdout));
   if (opts.output) {
     writeFileSync(opts.output, report);
     const s = summarise(results);
@@ -28,7 +32,9 @@ export function testCommand(paths: readonly string[], opts: TestOptions): number
 
 export function runScenarios(paths: readonly string[], opts: SourceOptions): CaseResult[] {
   const cases = loadScenarioFiles(findScenarioFiles(paths), ADAPTERS);
-  const runner = new ScenarioRunner(loadModels(opts), ADAPTERS, { defaultStacks: defaultStacks(opts.defaultStack) });
+  const runner = new ScenarioRunner(loadModels(opts), ADAPTERS, {
+    defaultStacks: defaultStacks(opts.defaultStack),
+  });
   const progress = process.stderr.isTTY && cases.length > 50;
   return cases.map((c, i) => {
     if (progress && i % 25 === 0) process.stderr.write(`\r${i}/${cases.length} cases`);

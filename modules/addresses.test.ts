@@ -17,7 +17,9 @@ describe("readable Terraform addresses", () => {
     const baseline = new Construct(stack, "b");
     new Group(new Construct(baseline, "a-b"), "c", { name: "x" });
     new Group(new Construct(baseline, "a"), "b-c", { name: "y" });
-    expect(() => Testing.synth(stack)).toThrow(/would both be okta_group\.a_b_c; give one of them another construct id/);
+    expect(() => Testing.synth(stack)).toThrow(
+      /would both be okta_group\.a_b_c; give one of them another construct id/,
+    );
   });
 
   it("turns display names into Terraform-safe name parts", () => {

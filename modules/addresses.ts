@@ -28,7 +28,9 @@ export class ReadableAddressStack extends TerraformStack {
     const type = (element as { terraformResourceType?: string }).terraformResourceType ?? "";
     const other = this.allocated.get(`${type}.${id}`);
     if (other !== undefined && other !== node.path) {
-      throw new Error(`${node.path} and ${other} would both be ${type}.${id}; give one of them another construct id`);
+      throw new Error(
+        `${node.path} and ${other} would both be ${type}.${id}; give one of them another construct id`,
+      );
     }
     this.allocated.set(`${type}.${id}`, node.path);
     return id;

@@ -28,5 +28,9 @@ export class LockoutGuards implements IAspect {
 export function guardFindings(scope: IConstruct): string[] {
   return scope.node
     .findAll()
-    .flatMap((c) => c.node.metadata.filter((m) => m.type === "@cdktf/error").map((m) => `${c.node.path}: ${String(m.data)}`));
+    .flatMap((c) =>
+      c.node.metadata
+        .filter((m) => m.type === "@cdktf/error")
+        .map((m) => `${c.node.path}: ${String(m.data)}`),
+    );
 }

@@ -53,7 +53,9 @@ function formatIssue(issue: Issue, input: unknown, schema: z.ZodType | undefined
         return `${formatPath([...path, key])}: unknown key${known ? `; allowed keys here: ${known.join(", ")}` : ""}`;
       });
     case "invalid_value":
-      return [`${where}: ${show(given)} is not allowed; allowed: ${issue.values.map((v) => show(v)).join(", ")}`];
+      return [
+        `${where}: ${show(given)} is not allowed; allowed: ${issue.values.map((v) => show(v)).join(", ")}`,
+      ];
     case "invalid_type":
       return [
         given === undefined
@@ -67,7 +69,9 @@ function formatIssue(issue: Issue, input: unknown, schema: z.ZodType | undefined
       const best = branches.reduce((a, b) => (b.length < a.length ? b : a));
       const shapes = describeBranches(branches);
       const inner = formatIssues(best, input, schema, path);
-      return shapes ? [`${where}: ${show(given)} matches none of the allowed forms (${shapes})`, ...inner] : inner;
+      return shapes
+        ? [`${where}: ${show(given)} matches none of the allowed forms (${shapes})`, ...inner]
+        : inner;
     }
     default:
       return [`${where}: ${issue.message}; got ${show(given)}`];
@@ -109,7 +113,8 @@ export function objectKeysAt(schema: z.ZodType, path: Path): string[] | undefine
 function describeBranches(branches: readonly (readonly Issue[])[]): string | undefined {
   const forms = branches.map((issues) => {
     const literal = issues.find((i) => i.code === "invalid_value" && i.path.length === 1);
-    if (literal && literal.code === "invalid_value") return `${String(literal.path[0])}: ${literal.values.map((v) => show(v)).join(" | ")}`;
+    if (literal && literal.code === "invalid_value")
+      return `${String(literal.path[0])}: ${literal.values.map((v) => show(v)).join(" | ")}`;
     const missing = issues.find((i) => i.code === "invalid_type" && i.path.length === 1);
     if (missing) return `{ ${String(missing.path[0])}: ... }`;
     return undefined;

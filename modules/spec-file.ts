@@ -10,7 +10,9 @@ export function loadBaselineSpec(file: string | undefined): BaselineSpec {
   try {
     text = readFileSync(file, "utf8");
   } catch (e) {
-    throw new SpecError([`${file}: cannot read the spec file (${(e as NodeJS.ErrnoException).code ?? String(e)})`]);
+    throw new SpecError([
+      `${file}: cannot read the spec file (${(e as NodeJS.ErrnoException).code ?? String(e)})`,
+    ]);
   }
   let raw: unknown;
   try {

@@ -22,7 +22,11 @@ const withAws = (aws: Partial<NonNullable<BaselineSpecInput["aws"]>>): BaselineS
 
 describe("parseBaselineSpec", () => {
   it("accepts the example organisation and fills defaults", () => {
-    const spec = parseBaselineSpec({ ...exampleOrg, sessions: undefined, aws: { ...exampleOrg.aws!, sensitiveActions: undefined } });
+    const spec = parseBaselineSpec({
+      ...exampleOrg,
+      sessions: undefined,
+      aws: { ...exampleOrg.aws!, sensitiveActions: undefined },
+    });
     expect(spec.sessions.freshMfaSeconds).toBe(300);
     expect(spec.sessions.cliSessionHours).toBe(12);
     expect(spec.aws?.sensitiveActions).toContain("iam:Create*");
@@ -41,7 +45,9 @@ describe("parseBaselineSpec", () => {
 
   it("rejects unknown keys and lists the allowed ones", () => {
     const problems = problemsOf({ ...exampleOrg, networks: { ...exampleOrg.networks, trustedd: [] } });
-    expect(problems).toEqual(["networks.trustedd: unknown key; allowed keys here: trusted, blockedCountries, anonymisers"]);
+    expect(problems).toEqual([
+      "networks.trustedd: unknown key; allowed keys here: trusted, blockedCountries, anonymisers",
+    ]);
   });
 
   it("rejects a CIDR with host bits set and a malformed country", () => {
@@ -49,8 +55,12 @@ describe("parseBaselineSpec", () => {
       ...exampleOrg,
       networks: { trusted: [{ name: "x", cidrs: ["10.0.0.1/8"] }], blockedCountries: ["kp"] },
     });
-    expect(problems[0]).toMatch(/^networks\.trusted\[0\]\.cidrs\[0\]: must be a CIDR block .*; got "10\.0\.0\.1\/8"$/);
-    expect(problems[1]).toMatch(/^networks\.blockedCountries\[0\]: must be an ISO 3166-1 alpha-2 code .*; got "kp"$/);
+    expect(problems[0]).toMatch(
+      /^networks\.trusted\[0\]\.cidrs\[0\]: must be a CIDR block .*; got "10\.0\.0\.1\/8"$/,
+    );
+    expect(problems[1]).toMatch(
+      /^networks\.blockedCountries\[0\]: must be an ISO 3166-1 alpha-2 code .*; got "kp"$/,
+    );
   });
 
   it("reports a missing required field", () => {
@@ -73,13 +83,20 @@ describe("parseBaselineSpec", () => {
   it("refuses an enforce rollout that both dates and waives its report-only stage", () => {
     const problems = problemsOf({
       ...exampleOrg,
-      rollout: { policies: { "mfa-guests": { mode: "enforce", reportOnlyCompleted: "2026-01-01", acknowledgeNoReportOnly: "x" } } },
+      rollout: {
+        policies: {
+          "mfa-guests": { mode: "enforce", reportOnlyCompleted: "2026-01-01", acknowledgeNoReportOnly: "x" },
+        },
+      },
     });
     expect(problems[0]).toMatch(/^rollout\.policies\.mfa-guests: give either reportOnlyCompleted/);
   });
 
   it("tells which forms a union accepts", () => {
-    const problems = problemsOf({ ...exampleOrg, rollout: { policies: { "mfa-guests": { mode: "later" } } } });
+    const problems = problemsOf({
+      ...exampleOrg,
+      rollout: { policies: { "mfa-guests": { mode: "later" } } },
+    });
     expect(problems[0]).toBe(
       'rollout.policies.mfa-guests: {"mode":"later"} matches none of the allowed forms (mode: "report-only" or mode: "enforce")',
     );
@@ -100,7 +117,9 @@ describe("loadBaselineSpec", () => {
   });
 
   it("says when the file cannot be read", () => {
-    expect(() => loadBaselineSpec(join(dir, "missing.yaml"))).toThrow(/missing\.yaml: cannot read the spec file \(ENOENT\)/);
+    expect(() => loadBaselineSpec(join(dir, "missing.yaml"))).toThrow(
+      /missing\.yaml: cannot read the spec file \(ENOENT\)/,
+    );
   });
 
   it("says when the file is not YAML", () => {

@@ -93,9 +93,12 @@ const AWS_ACCOUNT = /^\d{12}$/;
 const IAM_NAME = /^[\w+=,.@-]{1,64}$/;
 const ISO_DATE = /^\d{4}-\d{2}-\d{2}$/;
 
-const uuid = (what: string) => z.string().regex(UUID, { message: `${what} must be a GUID such as 00000000-0000-0000-0000-000000000000` });
+const uuid = (what: string) =>
+  z.string().regex(UUID, { message: `${what} must be a GUID such as 00000000-0000-0000-0000-000000000000` });
 const nonEmpty = z.string().min(1, { message: "must not be empty" });
-const iamName = z.string().regex(IAM_NAME, { message: "must be an IAM name: 1-64 of letters, digits and +=,.@_-" });
+const iamName = z
+  .string()
+  .regex(IAM_NAME, { message: "must be an IAM name: 1-64 of letters, digits and +=,.@_-" });
 
 const cidr = z.string().refine(isCidr, {
   message: "must be a CIDR block such as 203.0.113.0/24 or 2001:db8::/48 (address/prefix, host bits zero)",
@@ -140,11 +143,17 @@ const entraGroup = z.union([
 
 const oktaGroup = z.union([
   z.strictObject({ create: z.strictObject({ name: nonEmpty }) }),
-  z.strictObject({ id: z.string().regex(/^00g\w{17}$/, { message: "must be an Okta group ID (00g + 17 characters)" }) }),
+  z.strictObject({
+    id: z.string().regex(/^00g\w{17}$/, { message: "must be an Okta group ID (00g + 17 characters)" }),
+  }),
 ]);
 
-const oktaUserId = z.string().regex(/^00u\w{17}$/, { message: "must be an Okta user ID (00u + 17 characters)" });
-const oktaAppId = z.string().regex(/^0oa\w{17}$/, { message: "must be an Okta app ID (0oa + 17 characters)" });
+const oktaUserId = z
+  .string()
+  .regex(/^00u\w{17}$/, { message: "must be an Okta user ID (00u + 17 characters)" });
+const oktaAppId = z
+  .string()
+  .regex(/^0oa\w{17}$/, { message: "must be an Okta app ID (0oa + 17 characters)" });
 
 const awsSpec = z.strictObject({
   region: z.string().regex(/^[a-z]{2}(-[a-z]+)+-\d$/, { message: "must be an AWS region such as eu-west-1" }),
@@ -155,7 +164,13 @@ const awsSpec = z.strictObject({
   breakGlassUsers: z.array(iamName).min(1, { message: "list at least one break-glass IAM user" }),
   adminRole: z.strictObject({ name: iamName }),
   sensitiveActions: z
-    .array(z.string().regex(/^[a-z0-9-]+:[A-Za-z0-9*?]+$/, { message: "must be service:Action (wildcards * and ? allowed)" }))
+    .array(
+      z
+        .string()
+        .regex(/^[a-z0-9-]+:[A-Za-z0-9*?]+$/, {
+          message: "must be service:Action (wildcards * and ? allowed)",
+        }),
+    )
     .min(1)
     .default([...DEFAULT_SENSITIVE_ACTIONS]),
   organization: z
@@ -196,8 +211,13 @@ const awsSpec = z.strictObject({
 });
 
 const entraSpec = z.strictObject({
-  breakGlassUserIds: z.array(uuid("break-glass user ID")).min(1, { message: "list at least one break-glass account" }),
-  adminRoleTemplateIds: z.array(uuid("role template ID")).min(1).default([...DEFAULT_ENTRA_ADMIN_ROLE_TEMPLATE_IDS]),
+  breakGlassUserIds: z
+    .array(uuid("break-glass user ID"))
+    .min(1, { message: "list at least one break-glass account" }),
+  adminRoleTemplateIds: z
+    .array(uuid("role template ID"))
+    .min(1)
+    .default([...DEFAULT_ENTRA_ADMIN_ROLE_TEMPLATE_IDS]),
   groups: z.strictObject({ employees: entraGroup, contractors: entraGroup }),
   azureManagementAppId: uuid("azureManagementAppId").default(AZURE_MANAGEMENT_APP_ID),
   blockUnknownPlatforms: z.boolean().default(false),
@@ -222,7 +242,9 @@ export const baselineSpecSchema = z.strictObject({
   networks: z.strictObject({
     trusted: z.array(trustedNetwork).default([]),
     blockedCountries: z
-      .array(z.string().regex(ISO_COUNTRY, { message: "must be an ISO 3166-1 alpha-2 code in capitals, e.g. KP" }))
+      .array(
+        z.string().regex(ISO_COUNTRY, { message: "must be an ISO 3166-1 alpha-2 code in capitals, e.g. KP" }),
+      )
       .default([]),
     /** What to do with sign-ins from anonymising proxies / Tor where the provider can tell. */
     anonymisers: z.enum(["block", "require-mfa", "ignore"]).default("block"),

@@ -33,17 +33,22 @@ for (const [file, fileCases] of byFile) {
 describe("the scenario suite", () => {
   it("documents the baseline with at least 60 cases across the three providers", () => {
     expect(cases.length).toBeGreaterThanOrEqual(60);
-    for (const provider of ["aws", "entra", "okta"]) expect(cases.filter((c) => c.provider === provider).length).toBeGreaterThanOrEqual(15);
+    for (const provider of ["aws", "entra", "okta"])
+      expect(cases.filter((c) => c.provider === provider).length).toBeGreaterThanOrEqual(15);
   });
 
   it("every scenario file points editors at the schema", () => {
-    for (const file of files) expect(readFileSync(file, "utf8")).toMatch(/^# yaml-language-server: \$schema=\.\/schema\.json$/m);
+    for (const file of files)
+      expect(readFileSync(file, "utf8")).toMatch(/^# yaml-language-server: \$schema=\.\/schema\.json$/m);
   });
 
   it.each([
     ["schema.json", () => scenarioJsonSchema(ADAPTERS)],
     ["personas.schema.json", () => personasJsonSchema(ADAPTERS)],
-  ] as const)("%s is in sync with the schemas the runner validates with (regenerate: npm run schema)", (name, make) => {
-    expect(readFileSync(join(__dirname, name), "utf8")).toBe(toJsonText(make()));
-  });
+  ] as const)(
+    "%s is in sync with the schemas the runner validates with (regenerate: npm run schema)",
+    (name, make) => {
+      expect(readFileSync(join(__dirname, name), "utf8")).toBe(toJsonText(make()));
+    },
+  );
 });

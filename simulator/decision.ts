@@ -18,7 +18,8 @@ export type Outcome = (typeof OUTCOMES)[number];
  * `passwordless-mfa`, `mfa` (any second factor), `fresh-mfa` (AWS: MFA younger than the window),
  * `password-change` (Entra user risk), or `custom:<name>` for a custom authentication strength.
  */
-export type Requirement = "phishing-resistant" | "passwordless-mfa" | "mfa" | "fresh-mfa" | "password-change" | `custom:${string}`;
+export type Requirement =
+  "phishing-resistant" | "passwordless-mfa" | "mfa" | "fresh-mfa" | "password-change" | `custom:${string}`;
 
 /** One line of an explanation: which policy/statement/rule, what it concluded, and why. */
 export interface TraceEntry {

@@ -15,7 +15,8 @@ function fragment(schema: unknown): unknown {
   if (Array.isArray(schema)) return schema.map(fragment);
   if (schema && typeof schema === "object") {
     const out: JsonSchema = {};
-    for (const [k, v] of Object.entries(schema)) if (k !== "required" && k !== "$schema") out[k] = fragment(v);
+    for (const [k, v] of Object.entries(schema))
+      if (k !== "required" && k !== "$schema") out[k] = fragment(v);
     return out;
   }
   return schema;
@@ -29,13 +30,19 @@ function fragmentFree(schema: JsonSchema): JsonSchema {
 
 export function scenarioJsonSchema(adapters: Adapters): JsonSchema {
   const contexts = Object.fromEntries(
-    PROVIDERS.map((p) => [p, fragment(z.toJSONSchema(adapters[p].contextSchema, { io: "input", unrepresentable: "any" }))]),
+    PROVIDERS.map((p) => [
+      p,
+      fragment(z.toJSONSchema(adapters[p].contextSchema, { io: "input", unrepresentable: "any" })),
+    ]),
   );
   const base = z.toJSONSchema(scenarioFileSchema, { io: "input", unrepresentable: "any" }) as JsonSchema;
   const caseBase = z.toJSONSchema(caseSchema, { io: "input" }) as JsonSchema & { properties: JsonSchema };
   const persona = z.toJSONSchema(personaSchema, { io: "input" }) as JsonSchema & { properties: JsonSchema };
   const caseFor = (p: (typeof PROVIDERS)[number]) =>
-    fragmentFree({ ...caseBase, properties: { ...caseBase.properties, provider: { const: p }, context: contexts[p] } });
+    fragmentFree({
+      ...caseBase,
+      properties: { ...caseBase.properties, provider: { const: p }, context: contexts[p] },
+    });
   const properties = (base.properties ?? {}) as JsonSchema;
   return {
     $schema: "https://json-schema.org/draft/2020-12/schema",
@@ -45,7 +52,10 @@ export function scenarioJsonSchema(adapters: Adapters): JsonSchema {
       ...properties,
       personas: {
         type: "object",
-        additionalProperties: fragmentFree({ ...persona, properties: { ...persona.properties, ...contexts } }),
+        additionalProperties: fragmentFree({
+          ...persona,
+          properties: { ...persona.properties, ...contexts },
+        }),
       },
       cases: { type: "array", minItems: 1, items: { oneOf: PROVIDERS.map(caseFor) } },
     },

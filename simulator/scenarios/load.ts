@@ -62,7 +62,11 @@ function readSource(file: string): YamlSource {
 }
 
 /** Each issue's lines, prefixed with file:line:column of the offending value (of the key, for unknown keys). */
-function schemaProblems(source: YamlSource, issues: readonly z.core.$ZodIssue[], schema: z.ZodType): string[] {
+function schemaProblems(
+  source: YamlSource,
+  issues: readonly z.core.$ZodIssue[],
+  schema: z.ZodType,
+): string[] {
   return issues.flatMap((issue) => {
     const key = issue.code === "unrecognized_keys";
     const at = key ? [...issue.path, issue.keys[0]] : issue.path;
@@ -80,7 +84,10 @@ export function loadPersonas(file: string): Map<string, PersonaEntry> {
   const parsed = personasFileSchema.safeParse(source.value);
   if (!parsed.success) throw new InputError(schemaProblems(source, parsed.error.issues, personasFileSchema));
   return new Map(
-    Object.entries(parsed.data.personas).map(([name, persona]) => [name, { persona, where: source.where(["personas", name], { key: true }) }]),
+    Object.entries(parsed.data.personas).map(([name, persona]) => [
+      name,
+      { persona, where: source.where(["personas", name], { key: true }) },
+    ]),
   );
 }
 
@@ -151,30 +158,41 @@ export function loadScenarioFiles(files: readonly string[], adapters: Adapters):
     const personas = new Map(shared);
     for (const [name, persona] of Object.entries(parsed.data.personas ?? {})) {
       const existing = shared.get(name);
-      if (existing) problems.push(`${source.where(["personas", name], { key: true })}: persona "${name}" is already defined at ${existing.where}; choose another name`);
+      if (existing)
+        problems.push(
+          `${source.where(["personas", name], { key: true })}: persona "${name}" is already defined at ${existing.where}; choose another name`,
+        );
       personas.set(name, { persona, where: source.where(["personas", name], { key: true }) });
     }
     const names = new Set<string>();
     parsed.data.cases.forEach((c, i) => {
       const at = ["cases", i];
-      if (names.has(c.name)) problems.push(`${source.where([...at, "name"])}: case name "${c.name}" is used twice in this file`);
+      if (names.has(c.name))
+        problems.push(`${source.where([...at, "name"])}: case name "${c.name}" is used twice in this file`);
       names.add(c.name);
       let context: unknown = {};
       let tier = c.tier;
-      const personaNames = c.persona === undefined ? [] : typeof c.persona === "string" ? [c.persona] : c.persona;
+      const personaNames =
+        c.persona === undefined ? [] : typeof c.persona === "string" ? [c.persona] : c.persona;
       let personasOk = true;
       for (const [j, pName] of personaNames.entries()) {
         const entry = personas.get(pName);
-        const where = source.where(typeof c.persona === "string" ? [...at, "persona"] : [...at, "persona", j]);
+        const where = source.where(
+          typeof c.persona === "string" ? [...at, "persona"] : [...at, "persona", j],
+        );
         if (!entry) {
           const known = [...personas.keys()].sort();
-          problems.push(`${where}: unknown persona "${pName}"; known personas: ${known.length ? known.join(", ") : "(none)"}`);
+          problems.push(
+            `${where}: unknown persona "${pName}"; known personas: ${known.length ? known.join(", ") : "(none)"}`,
+          );
           personasOk = false;
           continue;
         }
         const fragment = entry.persona[c.provider];
         if (!fragment) {
-          problems.push(`${where}: persona "${pName}" has no ${c.provider} context (it defines: ${(["aws", "entra", "okta"] as const).filter((p) => entry.persona[p]).join(", ") || "none"})`);
+          problems.push(
+            `${where}: persona "${pName}" has no ${c.provider} context (it defines: ${(["aws", "entra", "okta"] as const).filter((p) => entry.persona[p]).join(", ") || "none"})`,
+          );
           personasOk = false;
           continue;
         }
@@ -191,7 +209,9 @@ export function loadScenarioFiles(files: readonly string[], adapters: Adapters):
           const own = [...at, "context", ...issue.path];
           const where = hasPath(c.context, issue.path) ? source.where(own) : source.where(at);
           for (const line of formatIssues([issue], context, adapter.contextSchema)) {
-            problems.push(`${where}: case "${c.name}": context${line.startsWith("(root)") ? line.slice(6) : line.startsWith("[") ? line : `.${line}`}`);
+            problems.push(
+              `${where}: case "${c.name}": context${line.startsWith("(root)") ? line.slice(6) : line.startsWith("[") ? line : `.${line}`}`,
+            );
           }
         }
         return;

@@ -33,7 +33,9 @@ export function renderText(results: readonly CaseResult[], style: TextStyle = PL
     out.push(`${file} — ${rs[0].case.concern}`);
     for (const r of rs) {
       const mark = r.status === "pass" ? style.pass("  ✓") : style.fail("  ✗");
-      out.push(`${mark} ${r.case.name} ${style.dim(`(${r.case.provider}: ${r.facts?.verdict.outcome ?? "not evaluated"})`)}`);
+      out.push(
+        `${mark} ${r.case.name} ${style.dim(`(${r.case.provider}: ${r.facts?.verdict.outcome ?? "not evaluated"})`)}`,
+      );
     }
   }
   const failures = results.filter((r) => r.status === "fail");
@@ -75,7 +77,10 @@ export function renderJson(results: readonly CaseResult[]): string {
 }
 
 const xml = (s: string): string =>
-  s.replace(/[<>&"']/g, (c) => ({ "<": "&lt;", ">": "&gt;", "&": "&amp;", '"': "&quot;", "'": "&apos;" })[c] as string);
+  s.replace(
+    /[<>&"']/g,
+    (c) => ({ "<": "&lt;", ">": "&gt;", "&": "&amp;", '"': "&quot;", "'": "&apos;" })[c] as string,
+  );
 
 export function renderJunit(results: readonly CaseResult[]): string {
   const s = summarise(results);

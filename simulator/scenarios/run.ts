@@ -67,20 +67,27 @@ export function checkExpectation(c: LoadedCase, facts: DecisionFacts): string[] 
   if (c.expect.requires) {
     const want = [...c.expect.requires].sort();
     const got = [...(verdict.requires ?? [])].sort();
-    if (want.join(",") !== got.join(",")) failures.push(`expected requires [${want.join(", ")}], got [${got.join(", ")}]`);
+    if (want.join(",") !== got.join(","))
+      failures.push(`expected requires [${want.join(", ")}], got [${got.join(", ")}]`);
   }
   for (const d of c.expect.decidedBy ?? []) {
     if (!facts.decidedBy.includes(d)) {
-      failures.push(`expected ${d} among the deciding policies, got [${facts.decidedBy.join(", ") || "none"}]`);
+      failures.push(
+        `expected ${d} among the deciding policies, got [${facts.decidedBy.join(", ") || "none"}]`,
+      );
     }
   }
   for (const [policy, want] of Object.entries(c.expect.reportOnly ?? {})) {
     const got = facts.reportOnly?.[policy];
-    if (got !== want) failures.push(`expected report-only ${policy}: ${want}, got ${got ?? "not a report-only policy"}`);
+    if (got !== want)
+      failures.push(`expected report-only ${policy}: ${want}, got ${got ?? "not a report-only policy"}`);
   }
   for (const [key, want] of Object.entries(c.expect.session ?? {})) {
     const got = facts.session?.[key];
-    if (got !== want) failures.push(`expected session ${key}: ${String(want)}, got ${got === undefined ? "not set" : String(got)}`);
+    if (got !== want)
+      failures.push(
+        `expected session ${key}: ${String(want)}, got ${got === undefined ? "not set" : String(got)}`,
+      );
   }
   return failures;
 }
@@ -103,7 +110,9 @@ export class ScenarioRunner {
     const stack = c.stack ?? this.options.defaultStacks[c.provider];
     const model = this.models.get(stack);
     if (!model) {
-      return this.failed(c, stack, [`stack ${stack} is not loaded; loaded stacks: ${[...this.models.keys()].join(", ") || "(none)"}`]);
+      return this.failed(c, stack, [
+        `stack ${stack} is not loaded; loaded stacks: ${[...this.models.keys()].join(", ") || "(none)"}`,
+      ]);
     }
     const unknown = unknownAddressProblems(c.context, model);
     if (unknown.length > 0) return this.failed(c, stack, unknown);
@@ -122,7 +131,10 @@ export class ScenarioRunner {
 
 /** A failure as text: where, what was expected and what came, and the decision's trace. */
 export function formatFailure(r: CaseResult): string {
-  const lines = [`${formatPosition(r.case.position)}: ${r.case.name} [${r.case.provider}, ${r.stack}]`, ...r.failures.map((f) => `  ${f}`)];
+  const lines = [
+    `${formatPosition(r.case.position)}: ${r.case.name} [${r.case.provider}, ${r.stack}]`,
+    ...r.failures.map((f) => `  ${f}`),
+  ];
   if (r.facts) lines.push("  explanation:", formatTrace(r.facts.trace, "    "));
   return lines.join("\n");
 }

@@ -22,7 +22,8 @@ export const expectationSchema = z.strictObject({
   requires: z
     .array(
       z.string().regex(REQUIREMENT, {
-        message: "must be phishing-resistant, passwordless-mfa, mfa, fresh-mfa, password-change or custom:<name>",
+        message:
+          "must be phishing-resistant, passwordless-mfa, mfa, fresh-mfa, password-change or custom:<name>",
       }),
     )
     .optional(),

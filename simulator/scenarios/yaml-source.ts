@@ -53,7 +53,8 @@ export class YamlSource {
         const pair = node.items.find((p) => (p.key as { value?: unknown } | null)?.value === segment);
         if (!pair) break;
         const keyNode = pair.key as Node | null;
-        offset = (key && segment === path[path.length - 1] ? keyNode?.range?.[0] : undefined) ??
+        offset =
+          (key && segment === path[path.length - 1] ? keyNode?.range?.[0] : undefined) ??
           (pair.value as Node | null)?.range?.[0] ??
           keyNode?.range?.[0] ??
           offset;

@@ -9,7 +9,14 @@ import type { Outcome } from "../decision";
 import type { DecisionFacts, ProviderAdapter } from "../providers";
 import type { TerraformModel } from "../terraform/model";
 import { isStricter, sameOutcome, type Invariant } from "./invariant";
-import { arbitraryOf, distinctiveness, enumerateIndices, spaceSize, valuesAt, type ContextSpace } from "./space";
+import {
+  arbitraryOf,
+  distinctiveness,
+  enumerateIndices,
+  spaceSize,
+  valuesAt,
+  type ContextSpace,
+} from "./space";
 
 export interface Counterexample {
   readonly context: unknown;
@@ -43,8 +50,17 @@ export interface VerifyInput<C> {
   readonly keep?: number;
 }
 
-export function scenarioCase(provider: string, stack: string, name: string, context: unknown, expected: Outcome, note: string): string {
-  return stringify([{ name, provider, stack, context, expect: { outcome: expected }, note }], { lineWidth: 0 });
+export function scenarioCase(
+  provider: string,
+  stack: string,
+  name: string,
+  context: unknown,
+  expected: Outcome,
+  note: string,
+): string {
+  return stringify([{ name, provider, stack, context, expect: { outcome: expected }, note }], {
+    lineWidth: 0,
+  });
 }
 
 interface Check<C> {
@@ -61,14 +77,19 @@ function checksFor<C>(input: VerifyInput<C>): Check<C>[] {
         invariant,
         test(context, base) {
           if (base.verdict.outcome === "indeterminate") {
-            return { message: `indeterminate: ${(base.verdict.indeterminate ?? [base.verdict.summary]).join("; ")}`, expected: invariant.expected(context, base) };
+            return {
+              message: `indeterminate: ${(base.verdict.indeterminate ?? [base.verdict.summary]).join("; ")}`,
+              expected: invariant.expected(context, base),
+            };
           }
           const message = invariant.violation(context, base);
           return message === undefined ? undefined : { message, expected: invariant.expected(context, base) };
         },
       };
     }
-    const variants = invariant.variants(model).map((v) => ({ label: v.label, compiled: adapter.compile(v.model) }));
+    const variants = invariant
+      .variants(model)
+      .map((v) => ({ label: v.label, compiled: adapter.compile(v.model) }));
     return {
       invariant,
       test(context, base) {
@@ -88,7 +109,8 @@ function checksFor<C>(input: VerifyInput<C>): Check<C>[] {
   });
 }
 
-const fmtReq = (f: DecisionFacts): string => (f.verdict.requires?.length ? ` [${f.verdict.requires.join(", ")}]` : "");
+const fmtReq = (f: DecisionFacts): string =>
+  f.verdict.requires?.length ? ` [${f.verdict.requires.join(", ")}]` : "";
 
 /** Every point of the space, every invariant: proved, refuted with minimal counterexamples, or vacuous. */
 export function verifyExhaustively<C>(input: VerifyInput<C>): InvariantResult[] {
@@ -97,7 +119,16 @@ export function verifyExhaustively<C>(input: VerifyInput<C>): InvariantResult[] 
   const compiled = adapter.compile(input.model);
   const checks = checksFor(input);
   const checked = checks.map(() => 0);
-  const found = checks.map((): { rank: number; indices: number[]; context: C; message: string; expected: Outcome; actual: Outcome }[] => []);
+  const found = checks.map(
+    (): {
+      rank: number;
+      indices: number[];
+      context: C;
+      message: string;
+      expected: Outcome;
+      actual: Outcome;
+    }[] => [],
+  );
   const total = spaceSize(space);
   let done = 0;
   for (const indices of enumerateIndices(space)) {
@@ -130,7 +161,14 @@ export function verifyExhaustively<C>(input: VerifyInput<C>): InvariantResult[] 
       context: f.context,
       message: f.message,
       actual: f.actual,
-      scenario: scenarioCase(check.invariant.provider, stack, `${check.invariant.id}: counterexample`, f.context, f.expected, `${check.invariant.title} — ${f.message}`),
+      scenario: scenarioCase(
+        check.invariant.provider,
+        stack,
+        `${check.invariant.id}: counterexample`,
+        f.context,
+        f.expected,
+        `${check.invariant.title} — ${f.message}`,
+      ),
     })),
   }));
 }
@@ -139,7 +177,10 @@ export function verifyExhaustively<C>(input: VerifyInput<C>): InvariantResult[] 
  * A fast-check property for one invariant over the space. On failure fast-check prints the seed and
  * the shrunk context; the error message adds the scenario case to paste.
  */
-export function invariantProperty<C>(input: Omit<VerifyInput<C>, "invariants" | "onProgress" | "keep">, invariant: Invariant<C>): fc.IPropertyWithHooks<[C]> {
+export function invariantProperty<C>(
+  input: Omit<VerifyInput<C>, "invariants" | "onProgress" | "keep">,
+  invariant: Invariant<C>,
+): fc.IPropertyWithHooks<[C]> {
   const compiled = input.adapter.compile(input.model);
   const [check] = checksFor({ ...input, invariants: [invariant] });
   return fc.property(arbitraryOf(input.space), (context) => {
@@ -147,7 +188,14 @@ export function invariantProperty<C>(input: Omit<VerifyInput<C>, "invariants" | 
     const base = input.adapter.evaluate(compiled, context);
     const bad = check.test(context, base);
     if (bad) {
-      const yaml = scenarioCase(invariant.provider, input.stack, `${invariant.id}: counterexample`, context, bad.expected, `${invariant.title} — ${bad.message}`);
+      const yaml = scenarioCase(
+        invariant.provider,
+        input.stack,
+        `${invariant.id}: counterexample`,
+        context,
+        bad.expected,
+        `${invariant.title} — ${bad.message}`,
+      );
       throw new Error(`${invariant.id} violated: ${bad.message}\nScenario case to paste:\n${yaml}`);
     }
   });

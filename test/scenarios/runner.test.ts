@@ -74,41 +74,72 @@ describe("scenario runner", () => {
   });
 
   it("reports an unknown key with the allowed keys", () => {
-    const p = problems(file(consoleWithoutMfa.replace("OUTCOME", "mfa").replace("    expect:", "    expected: {}\n    expect:")));
+    const p = problems(
+      file(
+        consoleWithoutMfa.replace("OUTCOME", "mfa").replace("    expect:", "    expected: {}\n    expect:"),
+      ),
+    );
     expect(p).toEqual([
-      expect.stringMatching(/case\.yaml:11:5: cases\[0\]\.expected: unknown key; allowed keys here: name, provider, stack, persona, context, expect, tier, note$/),
+      expect.stringMatching(
+        /case\.yaml:11:5: cases\[0\]\.expected: unknown key; allowed keys here: name, provider, stack, persona, context, expect, tier, note$/,
+      ),
     ]);
   });
 
   it("reports a wrong enum value with the allowed values", () => {
     const p = problems(file(consoleWithoutMfa.replace("OUTCOME", "blocked")));
-    expect(p[0]).toMatch(/case\.yaml:12:16: cases\[0\]\.expect\.outcome: "blocked" is not allowed; allowed: "allow", "mfa", "deny", "indeterminate"$/);
+    expect(p[0]).toMatch(
+      /case\.yaml:12:16: cases\[0\]\.expect\.outcome: "blocked" is not allowed; allowed: "allow", "mfa", "deny", "indeterminate"$/,
+    );
   });
 
   it("reports a wrong enum value inside a provider context", () => {
-    const p = problems(file(consoleWithoutMfa.replace("OUTCOME", "mfa").replace("credentials: console", "credentials: yubikey")));
-    expect(p[0]).toMatch(/case\.yaml:9:20: case "console without MFA": context\.credentials: "yubikey" is not allowed; allowed: "long-term-keys", "console", /);
+    const p = problems(
+      file(
+        consoleWithoutMfa.replace("OUTCOME", "mfa").replace("credentials: console", "credentials: yubikey"),
+      ),
+    );
+    expect(p[0]).toMatch(
+      /case\.yaml:9:20: case "console without MFA": context\.credentials: "yubikey" is not allowed; allowed: "long-term-keys", "console", /,
+    );
   });
 
   it("reports an unknown persona with the known ones", () => {
     const personas = "personas:\n  employee:\n    aws: { principal: arn:aws:iam::111122223333:user/bob }\n";
     const text = `concern: x\ncases:\n  - name: a\n    provider: aws\n    persona: admin\n    context: { action: s3:ListAllMyBuckets }\n    expect: { outcome: allow }\n`;
-    expect(problems(file(text, personas))).toEqual([expect.stringMatching(/case\.yaml:5:14: unknown persona "admin"; known personas: employee$/)]);
+    expect(problems(file(text, personas))).toEqual([
+      expect.stringMatching(/case\.yaml:5:14: unknown persona "admin"; known personas: employee$/),
+    ]);
   });
 
   it("merges a persona under the case's own context", () => {
-    const personas = "personas:\n  employee:\n    tier: employees\n    aws: { principal: arn:aws:iam::111122223333:user/bob, groups: [aws_iam_group.employees], identityPolicies: [{ Statement: [{ Effect: Allow, Action: \"*\", Resource: \"*\" }] }], credentials: console }\n";
+    const personas =
+      'personas:\n  employee:\n    tier: employees\n    aws: { principal: arn:aws:iam::111122223333:user/bob, groups: [aws_iam_group.employees], identityPolicies: [{ Statement: [{ Effect: Allow, Action: "*", Resource: "*" }] }], credentials: console }\n';
     const text = `concern: x\ncases:\n  - name: a\n    provider: aws\n    persona: employee\n    context: { action: s3:ListAllMyBuckets, credentials: console-mfa }\n    expect: { outcome: allow }\n`;
     const [c] = loadScenarioFiles([file(text, personas)], ADAPTERS);
     expect(c.tier).toBe("employees");
-    expect(c.context).toMatchObject({ principal: "arn:aws:iam::111122223333:user/bob", credentials: "console-mfa" });
+    expect(c.context).toMatchObject({
+      principal: "arn:aws:iam::111122223333:user/bob",
+      credentials: "console-mfa",
+    });
     expect(runner().run(c).status).toBe("pass");
   });
 
   it("reports an address that is not in the configuration with the known ones of its type", () => {
-    const [c] = loadScenarioFiles([file(consoleWithoutMfa.replace("OUTCOME", "mfa").replace("aws_iam_group.employees", "aws_iam_group.engineers"))], ADAPTERS);
+    const [c] = loadScenarioFiles(
+      [
+        file(
+          consoleWithoutMfa
+            .replace("OUTCOME", "mfa")
+            .replace("aws_iam_group.employees", "aws_iam_group.engineers"),
+        ),
+      ],
+      ADAPTERS,
+    );
     const result = runner().run(c);
     expect(result.status).toBe("fail");
-    expect(result.failures[0]).toMatch(/^aws_iam_group\.engineers is not in stack aws-baseline; known aws_iam_group addresses: .*aws_iam_group\.employees/);
+    expect(result.failures[0]).toMatch(
+      /^aws_iam_group\.engineers is not in stack aws-baseline; known aws_iam_group addresses: .*aws_iam_group\.employees/,
+    );
   });
 });

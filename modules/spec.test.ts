@@ -29,7 +29,7 @@ describe("parseBaselineSpec", () => {
     });
     expect(spec.sessions.freshMfaSeconds).toBe(300);
     expect(spec.sessions.cliSessionHours).toBe(12);
-    expect(spec.aws?.sensitiveActions).toContain("iam:Create*");
+    expect(spec.aws?.sensitiveActions).toContain("iam:CreateUser");
     expect(spec.aws?.sensitiveActions).toContain("cloudtrail:StopLogging");
   });
 
@@ -126,5 +126,19 @@ describe("loadBaselineSpec", () => {
     const file = join(dir, "broken.yaml");
     writeFileSync(file, "organisation: [unclosed\n");
     expect(() => loadBaselineSpec(file)).toThrow(/broken\.yaml: not valid YAML\/JSON/);
+  });
+});
+
+describe("sensitive AWS actions", () => {
+  it("refuses a pattern that would deny MFA enrolment to users who have no MFA yet", () => {
+    // https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_examples_aws_my-sec-creds-self-manage-mfa-only.html
+    const problems = problemsOf(withAws({ sensitiveActions: ["iam:Create*", "kms:ScheduleKeyDeletion"] }));
+    expect(problems).toEqual([
+      'aws.sensitiveActions[0]: "iam:Create*" matches iam:CreateVirtualMFADevice, which a user without MFA needs to enrol a device; list the actions you mean one by one (e.g. iam:CreateUser instead of iam:Create*)',
+    ]);
+  });
+
+  it("the default list leaves every MFA bootstrap action out", () => {
+    expect(() => parseBaselineSpec(withAws({ sensitiveActions: undefined }))).not.toThrow();
   });
 });

@@ -30,9 +30,35 @@ export const ENTRA_POLICY_KEYS = [
 ] as const;
 export type EntraPolicyKey = (typeof ENTRA_POLICY_KEYS)[number];
 
-/** AWS actions denied without fresh MFA unless the spec gives its own list. */
+/**
+ * What a user without MFA may still do, so that they can enrol a device: the NotAction list of AWS's
+ * force-MFA policy, exactly as documented.
+ * https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_examples_aws_my-sec-creds-self-manage-mfa-only.html
+ */
+export const MFA_BOOTSTRAP_ACTIONS = [
+  "iam:CreateVirtualMFADevice",
+  "iam:EnableMFADevice",
+  "iam:GetUser",
+  "iam:ListMFADevices",
+  "iam:ListVirtualMFADevices",
+  "iam:ResyncMFADevice",
+  "sts:GetSessionToken",
+] as const;
+
+/**
+ * AWS actions denied without fresh MFA unless the spec gives its own list. IAM creations are listed one
+ * by one: `iam:Create*` would also deny iam:CreateVirtualMFADevice, i.e. MFA enrolment itself.
+ */
 export const DEFAULT_SENSITIVE_ACTIONS = [
-  "iam:Create*",
+  "iam:CreateUser",
+  "iam:CreateRole",
+  "iam:CreateGroup",
+  "iam:CreatePolicy",
+  "iam:CreatePolicyVersion",
+  "iam:CreateAccessKey",
+  "iam:CreateLoginProfile",
+  "iam:CreateOpenIDConnectProvider",
+  "iam:CreateSAMLProvider",
   "iam:Delete*",
   "iam:Put*",
   "iam:Attach*",
@@ -318,6 +344,12 @@ export function rolloutOf(spec: BaselineSpec, key: EntraPolicyKey): PolicyRollou
   return spec.rollout.policies[key] ?? { mode: "report-only" };
 }
 
+/** An IAM action pattern (`*` and `?` wildcards, case-insensitive) as a regular expression. */
+function actionPattern(pattern: string): RegExp {
+  const body = pattern.replace(/[.+^${}()|[\]\\]/g, "\\$&").replace(/\*/g, ".*").replace(/\?/g, ".");
+  return new RegExp(`^${body}$`, "i");
+}
+
 function crossFieldProblems(spec: BaselineSpec): string[] {
   const problems: string[] = [];
   if (spec.aws) {
@@ -329,6 +361,15 @@ function crossFieldProblems(spec: BaselineSpec): string[] {
     }
     const dup = breakGlassUsers.find((u, i) => breakGlassUsers.indexOf(u) !== i);
     if (dup) problems.push(`aws.breakGlassUsers: "${dup}" is listed twice`);
+    spec.aws.sensitiveActions.forEach((pattern, i) => {
+      const blocked = MFA_BOOTSTRAP_ACTIONS.filter((a) => actionPattern(pattern).test(a));
+      if (blocked.length > 0) {
+        problems.push(
+          `aws.sensitiveActions[${i}]: "${pattern}" matches ${blocked.join(", ")}, which a user without MFA needs to enrol a device; ` +
+            "list the actions you mean one by one (e.g. iam:CreateUser instead of iam:Create*)",
+        );
+      }
+    });
   }
   for (const [key, r] of Object.entries(spec.rollout.policies)) {
     if (r?.mode === "enforce" && r.reportOnlyCompleted && r.acknowledgeNoReportOnly) {

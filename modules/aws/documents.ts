@@ -2,7 +2,7 @@
  * The policy documents of the AWS baseline as plain data, built from the spec. Constructs render them;
  * tests and reviewers read them here.
  */
-import type { AwsSpec, BaselineSpec } from "../spec";
+import { MFA_BOOTSTRAP_ACTIONS, type AwsSpec, type BaselineSpec } from "../spec";
 import {
   policyDocument,
   type ConditionBlock,
@@ -24,15 +24,7 @@ import {
  * needs to enrol an MFA device before having one.
  * https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_examples_aws_my-sec-creds-self-manage-mfa-only.html
  */
-export const FORCE_MFA_NOT_ACTIONS = [
-  "iam:CreateVirtualMFADevice",
-  "iam:EnableMFADevice",
-  "iam:GetUser",
-  "iam:ListMFADevices",
-  "iam:ListVirtualMFADevices",
-  "iam:ResyncMFADevice",
-  "sts:GetSessionToken",
-] as const;
+export const FORCE_MFA_NOT_ACTIONS = MFA_BOOTSTRAP_ACTIONS;
 
 /** State-bucket actions that destroy state or change who may touch it. Lifecycle and versioning changes are deletes by other means. */
 export const STATE_BUCKET_PROTECTED_ACTIONS = [
@@ -104,8 +96,9 @@ export function forceMfaDocument(aws: AwsSpec): PolicyDocument {
 }
 
 /**
- * Sensitive actions need an MFA younger than the window. `aws:MultiFactorAuthAge` is absent without MFA,
- * so `NumericGreaterThanIfExists` denies that case too; the explicit `BoolIfExists` statement says it plainly.
+ * Sensitive actions need an MFA younger than the window: an age equal to the window is already stale,
+ * as in the administrator role's `NumericLessThan` trust. `aws:MultiFactorAuthAge` is absent without MFA,
+ * so `NumericGreaterThanEqualsIfExists` denies that case too; the explicit `BoolIfExists` statement says it plainly.
  * https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_condition-keys.html#condition-keys-multifactorauthage
  */
 export function freshMfaDocument(spec: BaselineSpec, aws: AwsSpec): PolicyDocument {
@@ -115,7 +108,7 @@ export function freshMfaDocument(spec: BaselineSpec, aws: AwsSpec): PolicyDocume
     denyUnless(
       aws,
       { Sid: "DenySensitiveActionsWithStaleMfa", Action: actions, Resource: ["*"] },
-      { NumericGreaterThanIfExists: { "aws:MultiFactorAuthAge": [String(spec.sessions.freshMfaSeconds)] } },
+      { NumericGreaterThanEqualsIfExists: { "aws:MultiFactorAuthAge": [String(spec.sessions.freshMfaSeconds)] } },
     ),
   );
 }

@@ -1,4 +1,5 @@
 /** The AWS evaluator as a provider adapter for scenarios, properties and the CLI. */
+import type { TraceEntry } from "../decision";
 import type { DecisionFacts, ProviderAdapter } from "../providers";
 import { compileAws } from "./compile";
 import { awsRequestSchema, type AwsRequest } from "./context";
@@ -10,8 +11,21 @@ export const awsAdapter: ProviderAdapter<AwsModel, AwsRequest> = {
   contextSchema: awsRequestSchema,
   compile: (model) => compileAws(model),
   evaluate(model, context): DecisionFacts {
-    const d = evaluateAws(model, context, { trace: true });
-    const decidedBy = [...new Set(d.deciding.flatMap((s) => [s.policy, `${s.policy}#${s.sid ?? s.index}`]))];
-    return { verdict: d.verdict, decidedBy, trace: d.trace };
+    const d = evaluateAws(model, context);
+    // What decided and the explanation are built only when someone reads them (expectations, failures, `explain`);
+    // evaluation is pure, so evaluating again with a trace gives the same decision.
+    let decidedBy: readonly string[] | undefined;
+    let trace: readonly TraceEntry[] | undefined;
+    return {
+      verdict: d.verdict,
+      get decidedBy() {
+        decidedBy ??= [...new Set(d.deciding.flatMap((s) => [s.policy, `${s.policy}#${s.sid ?? s.index}`]))];
+        return decidedBy;
+      },
+      get trace() {
+        trace ??= evaluateAws(model, context, { trace: true }).trace;
+        return trace;
+      },
+    };
   },
 };

@@ -129,7 +129,18 @@ function parseIp(s: string): ipaddr.IPv4 | ipaddr.IPv6 | undefined {
   }
 }
 
+/** The last ARN split: a condition compares one request value with each of its policy values in turn. */
+let lastArn: string | undefined;
+let lastParts: string[] | undefined;
+
 function arnParts(s: string): string[] | undefined {
+  if (s === lastArn) return lastParts;
+  lastArn = s;
+  lastParts = splitArn(s);
+  return lastParts;
+}
+
+function splitArn(s: string): string[] | undefined {
   const parts: string[] = [];
   let start = 0;
   for (let i = 0; i < 5; i++) {

@@ -46,25 +46,44 @@ export class PolicyError extends Error {}
 export class ActionMatcher {
   private readonly any: boolean;
   private readonly exact: ReadonlySet<string>;
-  private readonly patterns: readonly RegExp[];
+  /** Wildcard patterns by their literal service prefix (`iam:create*` under `iam`), so an action is tested only against its service's patterns. */
+  private readonly byService: ReadonlyMap<string, readonly RegExp[]>;
+  /** Patterns whose service part holds a wildcard. */
+  private readonly anyService: readonly RegExp[];
   constructor(readonly raw: readonly string[]) {
     const exact = new Set<string>();
-    const patterns: RegExp[] = [];
+    const byService = new Map<string, RegExp[]>();
+    const anyService: RegExp[] = [];
     let any = false;
     for (const a of raw) {
       const l = a.toLowerCase();
       if (l === "*") any = true;
-      else if (l.includes("*") || l.includes("?")) patterns.push(anchored(expandPattern(l, null, true) as string, true));
-      else exact.add(l);
+      else if (l.includes("*") || l.includes("?")) {
+        const re = anchored(expandPattern(l, null, true) as string, true);
+        const colon = l.indexOf(":");
+        const service = colon === -1 ? undefined : l.slice(0, colon);
+        if (service === undefined || service.includes("*") || service.includes("?")) anyService.push(re);
+        else {
+          const list = byService.get(service);
+          if (list) list.push(re);
+          else byService.set(service, [re]);
+        }
+      } else exact.add(l);
     }
     this.any = any;
     this.exact = exact;
-    this.patterns = patterns;
+    this.byService = byService;
+    this.anyService = anyService;
   }
   /** `action` must be lower-cased. Actions are case-insensitive: https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_elements_action.html */
   matches(action: string): boolean {
     if (this.any || this.exact.has(action)) return true;
-    for (const p of this.patterns) if (p.test(action)) return true;
+    if (this.byService.size) {
+      const colon = action.indexOf(":");
+      const patterns = this.byService.get(colon === -1 ? action : action.slice(0, colon));
+      if (patterns) for (const p of patterns) if (p.test(action)) return true;
+    }
+    for (const p of this.anyService) if (p.test(action)) return true;
     return false;
   }
 }

@@ -47,9 +47,10 @@ export interface PreparedRequest {
   /** Undefined when SCPs do not apply (management account, federated callers). */
   readonly scpLevels: readonly ScpLevel[] | undefined;
   readonly bindings: ReadonlyMap<string, string>;
-  /** Context keys, lower-cased, with the display spelling kept for reports. */
+  /** Context keys, lower-cased (`contextDisplay` gives them as spelled). */
   readonly context: ReadonlyMap<string, ContextValue>;
-  readonly contextDisplay: Readonly<Record<string, ContextValue>>;
+  /** The MFA age the keys were overridden with (`withMfa`), if any. */
+  readonly mfaOverride: number | undefined;
   /** Reasons the request could not be fully interpreted. */
   readonly problems: readonly string[];
 }
@@ -244,58 +245,177 @@ function normalise(v: string | number | boolean | readonly string[]): ContextVal
   return Array.isArray(v) ? v : String(v);
 }
 
-/** Builds the request context; `mfaOverride` replaces the MFA keys (used to ask "would MFA lift this deny?"). */
-export function prepareRequest(model: AwsModel, request: AwsRequest, mfaOverride?: { age: number }): PreparedRequest {
+interface CallerEntry {
+  readonly caller: Caller;
+  readonly problems: readonly string[];
+}
+
+interface TargetEntry {
+  readonly resource: string;
+  readonly resourceAccount: string;
+  readonly resourcePolicy: CompiledPolicy | undefined;
+  readonly problems: readonly string[];
+}
+
+/**
+ * Per-model memo of what depends only on the request's shape (who, which groups, which account; which
+ * action on which resource), so evaluating many contexts does not resolve the same principal again.
+ * Requests with their own bindings or session policy are not memoised. Identity policies given with the
+ * request are memoised by the identity of their array.
+ */
+interface Memo {
+  readonly callers: Map<string, CallerEntry>;
+  readonly callersWithPolicies: WeakMap<object, Map<string, CallerEntry>>;
+  readonly targets: Map<string, TargetEntry>;
+  readonly scps: Map<string, readonly ScpLevel[] | undefined>;
+  /** The common case (default organisation path, FullAWSAccess, caller of this account), by account kind and ID: no key to build. */
+  readonly plainScps: Map<string, Map<string, readonly ScpLevel[] | undefined>>;
+}
+
+const MEMO_LIMIT = 50_000;
+const memos = new WeakMap<AwsModel, Memo>();
+
+function memoOf(model: AwsModel): Memo {
+  let m = memos.get(model);
+  if (!m) memos.set(model, (m = { callers: new Map(), callersWithPolicies: new WeakMap(), targets: new Map(), scps: new Map(), plainScps: new Map() }));
+  return m;
+}
+
+function remember<V>(map: Map<string, V>, key: string, value: V): V {
+  if (map.size >= MEMO_LIMIT) map.clear();
+  map.set(key, value);
+  return value;
+}
+
+function callerEntry(model: AwsModel, request: AwsRequest, bindings: Map<string, string>, memoise: boolean): CallerEntry {
+  if (!memoise || request.session?.policy !== undefined) {
+    const problems: string[] = [];
+    return { caller: resolveCaller(model, request, bindings, problems), problems };
+  }
+  const memo = memoOf(model);
+  let table = memo.callers;
+  if (request.identityPolicies) {
+    let t = memo.callersWithPolicies.get(request.identityPolicies);
+    if (!t) memo.callersWithPolicies.set(request.identityPolicies, (t = new Map()));
+    table = t;
+  }
+  const key = `${request.principal}\u0000${request.groups.join("\u0000")}\u0000${request.account.id}\u0000${request.session?.name ?? ""}`;
+  const hit = table.get(key);
+  if (hit) return hit;
   const problems: string[] = [];
-  const derived = derivedBindings(model, request.account.id);
-  const explicit = Object.entries(request.bindings);
-  const bindings = explicit.length ? new Map([...derived, ...explicit]) : derived;
-  const caller = resolveCaller(model, request, bindings, problems);
-  const action = request.action.toLowerCase();
+  return remember(table, key, { caller: resolveCaller(model, request, bindings, problems), problems });
+}
+
+function targetEntry(model: AwsModel, request: AwsRequest, action: string, bindings: Map<string, string>, memoise: boolean): TargetEntry {
+  const key = `${action}\u0000${request.resource}\u0000${request.resourceAccount ?? ""}\u0000${request.account.id}`;
+  const memo = memoise ? memoOf(model).targets : undefined;
+  const hit = memo?.get(key);
+  if (hit) return hit;
+  const problems: string[] = [];
   const resource = resourceArn(request, bindings, problems);
   const arnAccount = /^arn:[^:]*:[^:]*:[^:]*:(\d{12}):/.exec(resource)?.[1];
   const resourceAccount = request.resourceAccount ?? arnAccount ?? request.account.id;
   const resourcePolicy = resourcePolicyFor(model, action, resource, resourceAccount, bindings, problems);
+  const entry = { resource, resourceAccount, resourcePolicy, problems };
+  return memo ? remember(memo, key, entry) : entry;
+}
 
-  const context = new Map<string, ContextValue>();
-  const spelling = new Map<string, string>();
-  const set = (k: string, v: ContextValue) => {
-    const lower = k.toLowerCase();
-    context.set(lower, v);
-    spelling.set(lower, k);
-  };
-  set("aws:SecureTransport", String(request.secureTransport));
+function scpEntry(model: AwsModel, request: AwsRequest, caller: Caller): readonly ScpLevel[] | undefined {
+  const a = request.account;
+  if (a.organizationPath === undefined && a.fullAwsAccess && caller.kind !== "federated" && caller.account === a.id) {
+    const byKind = memoOf(model).plainScps;
+    let byId = byKind.get(a.kind);
+    if (!byId) byKind.set(a.kind, (byId = new Map()));
+    if (byId.has(a.id)) return byId.get(a.id);
+    return remember(byId, a.id, scpLevels(model, request, caller));
+  }
+  const key = `${a.kind}\u0000${a.id}\u0000${a.organizationPath?.join("\u0000") ?? "-"}\u0000${a.fullAwsAccess}\u0000${caller.kind === "federated"}\u0000${caller.account}`;
+  const memo = memoOf(model).scps;
+  if (memo.has(key)) return memo.get(key);
+  return remember(memo, key, scpLevels(model, request, caller));
+}
+
+const MFA_PRESENT = "aws:multifactorauthpresent";
+const MFA_AGE = "aws:multifactorauthage";
+
+/**
+ * Fills `into` with the request's context keys in order (later keys replace earlier ones,
+ * case-insensitively): lower-cased keys mapped to values, or with `spelling`, lower-cased keys mapped to
+ * the spelling the request gave.
+ */
+function fillContext(request: AwsRequest, caller: Caller, mfaOverride: number | undefined, problems: string[], into: Map<string, ContextValue>, spelling: boolean): void {
+  const set = spelling ? (k: string) => into.set(k.toLowerCase(), k) : (k: string, v: ContextValue) => into.set(k.toLowerCase(), v);
+  set("aws:SecureTransport", request.secureTransport ? "true" : "false");
   if (caller.kind !== "federated") {
     set("aws:PrincipalArn", caller.roleArn ?? caller.arn);
     set("aws:PrincipalAccount", caller.account);
-    for (const [k, v] of Object.entries(caller.tags)) set(`aws:PrincipalTag/${k}`, v);
+    for (const k in caller.tags) set(`aws:PrincipalTag/${k}`, caller.tags[k]);
   }
   if (caller.username !== undefined) set("aws:username", caller.username);
-  for (const [k, v] of Object.entries(mfaKeys(request.credentials, request.mfaAgeSeconds))) set(k, v);
+  if (request.credentials !== undefined && request.credentials !== "long-term-keys") {
+    const mfa = mfaKeys(request.credentials, request.mfaAgeSeconds);
+    for (const k in mfa) set(k, mfa[k]);
+  }
   if (request.claims) {
     if (!caller.oidcHost) problems.push(`claims given but principal ${request.principal} is not an OIDC provider`);
-    else for (const [k, v] of Object.entries(request.claims)) set(`${caller.oidcHost}:${k}`, v);
+    else for (const k in request.claims) set(`${caller.oidcHost}:${k}`, request.claims[k]);
   }
-  for (const [k, v] of Object.entries(request.context)) set(k, normalise(v));
-  if (mfaOverride) {
+  for (const k in request.context) set(k, normalise(request.context[k]));
+  if (mfaOverride !== undefined) {
     set("aws:MultiFactorAuthPresent", "true");
-    set("aws:MultiFactorAuthAge", String(mfaOverride.age));
+    set("aws:MultiFactorAuthAge", String(mfaOverride));
   }
-  const display: Record<string, ContextValue> = {};
-  for (const [lower, v] of context) display[spelling.get(lower) as string] = v;
+}
 
+/** The request context with keys as the request and the policies spell them, for reports. */
+export function contextDisplay(p: PreparedRequest): Record<string, ContextValue> {
+  const spelling = new Map<string, ContextValue>();
+  fillContext(p.request, p.caller, p.mfaOverride, [], spelling, true);
+  const display: Record<string, ContextValue> = {};
+  for (const [lower, v] of p.context) display[(spelling.get(lower) as string | undefined) ?? lower] = v;
+  return display;
+}
+
+/** Builds the request context; `mfaOverride` replaces the MFA keys (used to ask "would MFA lift this deny?"). */
+export function prepareRequest(model: AwsModel, request: AwsRequest, mfaOverride?: { age: number }): PreparedRequest {
+  const derived = derivedBindings(model, request.account.id);
+  let memoise = true;
+  for (const _ in request.bindings) memoise = false;
+  const bindings = memoise ? derived : new Map([...derived, ...Object.entries(request.bindings)]);
+  const who = callerEntry(model, request, bindings, memoise);
+  const caller = who.caller;
+  const action = request.action.toLowerCase();
+  const target = targetEntry(model, request, action, bindings, memoise);
+  const problems = who.problems.length || target.problems.length ? [...who.problems, ...target.problems] : [];
+  const context = new Map<string, ContextValue>();
+  fillContext(request, caller, mfaOverride?.age, problems, context, false);
   return {
     model,
     request,
     caller,
     action,
-    resource,
-    resourceAccount,
-    resourcePolicy,
-    scpLevels: scpLevels(model, request, caller),
+    resource: target.resource,
+    resourceAccount: target.resourceAccount,
+    resourcePolicy: target.resourcePolicy,
+    scpLevels: scpEntry(model, request, caller),
     bindings,
     context,
-    contextDisplay: display,
+    mfaOverride: mfaOverride?.age,
     problems,
   };
 }
+
+/** The same request with MFA present and `age` seconds old: everything but the two MFA keys is shared. */
+export function withMfa(p: PreparedRequest, age: number): PreparedRequest {
+  const context = new Map(p.context);
+  context.set(MFA_PRESENT, "true");
+  context.set(MFA_AGE, String(age));
+  return { ...p, context, mfaOverride: age };
+}
+
+/** Whether a condition key is one of the two MFA keys `withMfa` changes (lower-cased). */
+export function isMfaKey(lowerKey: string): boolean {
+  return lowerKey === MFA_PRESENT || lowerKey === MFA_AGE;
+}
+
+export const MFA_AGE_KEY = MFA_AGE;

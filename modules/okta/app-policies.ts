@@ -91,25 +91,30 @@ export class OktaAppPolicies extends Construct {
     }
 
     if (okta.generalApps.length > 0) {
-      const rules: RuleSettings[] = [...riskRules(spec, strengthRule("any-mfa"), bg)];
+      // Tiers that need phishing-resistant MFA keep it in every rule that can match them, risk step-ups
+      // included: the first matching rule wins, so a generic "any MFA" risk rule placed before their own
+      // rule would otherwise let them in with weaker MFA at higher risk.
+      const strict: StrictTier[] = [];
       if (tiers.administrators.mfa === "phishing-resistant") {
-        rules.push({
-          name: "Administrators: phishing-resistant MFA",
-          ...strengthRule("phishing-resistant"),
-          groupsIncluded: [groups.administrators],
-          reAuthenticationFrequency: adminReauth,
-          usersExcluded: bg,
-        });
+        strict.push({ label: "Administrators", groups: [groups.administrators], reauth: adminReauth });
       }
       const strictTiers = (["employees", "contractors"] as const).filter(
         (t) => tiers[t].mfa === "phishing-resistant",
       );
       if (strictTiers.length > 0) {
+        strict.push({
+          label: strictTiers.map(capitalise).join(" and "),
+          groups: strictTiers.map((t) => groups[t]),
+          reauth: userReauth,
+        });
+      }
+      const rules: RuleSettings[] = [...riskRules(spec, strengthRule("any-mfa"), bg, strict)];
+      for (const t of strict) {
         rules.push({
-          name: `${strictTiers.map(capitalise).join(" and ")}: phishing-resistant MFA`,
+          name: `${t.label}: phishing-resistant MFA`,
           ...strengthRule("phishing-resistant"),
-          groupsIncluded: strictTiers.map((t) => groups[t]),
-          reAuthenticationFrequency: userReauth,
+          groupsIncluded: [...t.groups],
+          reAuthenticationFrequency: t.reauth,
           usersExcluded: bg,
         });
       }
@@ -170,36 +175,52 @@ function strengthRule(mfa: MfaClass): Pick<RuleSettings, "access" | "factorMode"
     : { access: "ALLOW", factorMode: "2FA" };
 }
 
+/** A tier group that needs phishing-resistant MFA in a policy whose default strength is weaker. */
+interface StrictTier {
+  readonly label: string;
+  readonly groups: readonly string[];
+  readonly reauth: string;
+}
+
 /**
  * Sign-in risk responses from the spec: high → deny (or step-up), medium → step-up, where a step-up is
- * the policy's own strength with re-authentication on every attempt. A rule's risk level "limits the
- * rule to only the specified risk level" (help.okta.com …/add-app-sign-on-policy-rule.htm), so each level
- * gets its own rule.
+ * the policy's own strength (phishing-resistant for `strict` tiers, in a rule of their own placed first)
+ * with re-authentication on every attempt. A rule's risk level "limits the rule to only the specified
+ * risk level" (help.okta.com …/add-app-sign-on-policy-rule.htm), so each level gets its own rules.
  */
 function riskRules(
   spec: BaselineSpec,
   strength: Pick<RuleSettings, "access" | "factorMode" | "constraints">,
   bg: string[],
+  strict: readonly StrictTier[] = [],
 ): RuleSettings[] {
   const rules: RuleSettings[] = [];
+  const stepUps: { readonly level: "HIGH" | "MEDIUM"; readonly label: string }[] = [];
   if (spec.risk.signIn.high === "block") {
     rules.push({ name: "High risk: deny", riskScore: "HIGH", access: "DENY", usersExcluded: bg });
   } else {
+    stepUps.push({ level: "HIGH", label: "High risk" });
+  }
+  stepUps.push({ level: "MEDIUM", label: "Medium risk" });
+  for (const { level, label } of stepUps) {
+    for (const t of strict) {
+      rules.push({
+        name: `${t.label}: ${label.toLowerCase()}, phishing-resistant MFA every sign-in`,
+        riskScore: level,
+        ...strengthRule("phishing-resistant"),
+        groupsIncluded: [...t.groups],
+        reAuthenticationFrequency: EVERY_SIGN_IN,
+        usersExcluded: bg,
+      });
+    }
     rules.push({
-      name: "High risk: MFA every sign-in",
-      riskScore: "HIGH",
+      name: `${label}: MFA every sign-in`,
+      riskScore: level,
       ...strength,
       reAuthenticationFrequency: EVERY_SIGN_IN,
       usersExcluded: bg,
     });
   }
-  rules.push({
-    name: "Medium risk: MFA every sign-in",
-    riskScore: "MEDIUM",
-    ...strength,
-    reAuthenticationFrequency: EVERY_SIGN_IN,
-    usersExcluded: bg,
-  });
   return rules;
 }
 

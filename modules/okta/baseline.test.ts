@@ -314,10 +314,22 @@ describe("authentication policies (help.okta.com/oie/en-us/Content/Topics/identi
   it("general apps: deny high risk, phishing-resistant for administrators, 2FA for everyone", () => {
     expect(ruleOrder(out, "okta_app_signon_policy_rule", generalApps)).toEqual([
       "High risk: deny",
+      "Administrators: medium risk, phishing-resistant MFA every sign-in",
       "Medium risk: MFA every sign-in",
       "Administrators: phishing-resistant MFA",
       "Everyone: 2FA",
     ]);
+    // The first matching rule wins: a risk step-up that matches administrators must keep their
+    // phishing-resistant strength, or medium risk would let them in with weaker MFA than low risk.
+    expect(out).toHaveResourceWithProperties(AppSignonPolicyRule, {
+      policy_id: generalApps,
+      name: "Administrators: medium risk, phishing-resistant MFA every sign-in",
+      risk_score: "MEDIUM",
+      groups_included: [groupRef("Example Corp Administrators")],
+      constraints: [PHISHING_RESISTANT],
+      re_authentication_frequency: "PT0S",
+      users_excluded: BG,
+    });
     expect(out).toHaveResourceWithProperties(AppSignonPolicyRule, {
       policy_id: generalApps,
       name: "Administrators: phishing-resistant MFA",

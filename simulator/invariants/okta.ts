@@ -20,7 +20,7 @@ import { compileOkta } from "../okta/compile";
 import { factorTypesWithin, usedAuthenticators } from "../okta/requirements";
 import type { DecisionFacts } from "../providers";
 import type { TerraformModel } from "../terraform/model";
-import type { Invariant, PointInvariant, RelationalInvariant } from "../verify/invariant";
+import type { ExpectedResult, Invariant, PointInvariant, RelationalInvariant } from "../verify/invariant";
 import { mentionedPrincipals, reversedDeclarationOrder, withExclusions } from "./okta-variants";
 
 type Ctx = OktaContext;
@@ -109,7 +109,7 @@ function trustedRanges(spec: BaselineSpec) {
 // -- the invariants --------------------------------------------------------------------------------------
 
 function point(
-  inv: Omit<PointInvariant<Ctx>, "kind" | "provider" | "expected"> & { readonly expected: Outcome },
+  inv: Omit<PointInvariant<Ctx>, "kind" | "provider" | "expected"> & { readonly expected: Outcome | ExpectedResult },
 ): PointInvariant<Ctx> {
   const { expected, ...rest } = inv;
   return { ...rest, kind: "point", provider: "okta", expected: () => expected };
@@ -184,14 +184,14 @@ export function oktaInvariants(spec: BaselineSpec, model?: TerraformModel): Inva
         title: `Administrators reach any app only with phishing-resistant MFA used within ${spec.sessions.adminSignInFrequencyHours} h`,
         applies: (c) => isAdmin(c) && !isBreakGlass(c) && c.app !== undefined,
         violation: (c, f) => withoutPhishingResistance(c, f, adminWindow),
-        expected: "mfa",
+        expected: { outcome: "mfa", requires: ["phishing-resistant"] },
       }),
       point({
         id: "okta-admin-apps-phishing-resistant",
         title: `Admin apps (${[...adminApps].join(", ") || "none"}) are reached by anyone but break-glass only with phishing-resistant MFA used within ${spec.sessions.adminSignInFrequencyHours} h`,
         applies: (c) => c.app !== undefined && adminApps.has(c.app) && !isBreakGlass(c),
         violation: (c, f) => withoutPhishingResistance(c, f, adminWindow),
-        expected: "mfa",
+        expected: { outcome: "mfa", requires: ["phishing-resistant"] },
       }),
     );
   }

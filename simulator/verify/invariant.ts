@@ -3,7 +3,7 @@
  * independence, monotonicity of exclusions, report-only never enforcing) compare the decision with
  * the one on a transformed configuration.
  */
-import type { Outcome } from "../decision";
+import type { Outcome, Requirement } from "../decision";
 import type { DecisionFacts, Provider } from "../providers";
 import type { TerraformModel } from "../terraform/model";
 
@@ -37,13 +37,20 @@ interface InvariantBase<Context> {
   applies(context: Context): boolean;
 }
 
+/** What a correct configuration decides for a context: the expectation of a printed counterexample case. */
+export interface ExpectedResult {
+  readonly outcome: Outcome;
+  /** For `mfa`: what must be asked for (pins e.g. phishing-resistant, not just any MFA). */
+  readonly requires?: readonly Requirement[];
+}
+
 /** A predicate over one decision. */
 export interface PointInvariant<Context> extends InvariantBase<Context> {
   readonly kind: "point";
   /** `undefined` when the rule holds; otherwise what is wrong. */
   violation(context: Context, facts: DecisionFacts): string | undefined;
   /** The outcome a correct configuration gives here: the expectation of the printed counterexample case. */
-  expected(context: Context, facts: DecisionFacts): Outcome;
+  expected(context: Context, facts: DecisionFacts): Outcome | ExpectedResult;
 }
 
 /** A relation between the decision on the configuration and on `transform(configuration)`. */

@@ -8,7 +8,7 @@ import { stringify } from "yaml";
 import type { Outcome } from "../decision";
 import type { DecisionFacts, ProviderAdapter } from "../providers";
 import type { TerraformModel } from "../terraform/model";
-import { isStricter, sameOutcome, type Invariant } from "./invariant";
+import { isStricter, sameOutcome, type ExpectedResult, type Invariant } from "./invariant";
 import {
   arbitraryOf,
   distinctiveness,
@@ -55,18 +55,19 @@ export function scenarioCase(
   stack: string,
   name: string,
   context: unknown,
-  expected: Outcome,
+  expected: Outcome | ExpectedResult,
   note: string,
 ): string {
-  return stringify([{ name, provider, stack, context, expect: { outcome: expected }, note }], {
-    lineWidth: 0,
-  });
+  const { outcome, requires } =
+    typeof expected === "string" ? { outcome: expected, requires: undefined } : expected;
+  const expect = requires ? { outcome, requires: [...requires] } : { outcome };
+  return stringify([{ name, provider, stack, context, expect, note }], { lineWidth: 0 });
 }
 
 interface Check<C> {
   readonly invariant: Invariant<C>;
   /** A violation message and the outcome a correct configuration gives, or undefined. */
-  test(context: C, base: DecisionFacts): { message: string; expected: Outcome } | undefined;
+  test(context: C, base: DecisionFacts): { message: string; expected: Outcome | ExpectedResult } | undefined;
 }
 
 function checksFor<C>(input: VerifyInput<C>): Check<C>[] {
@@ -125,7 +126,7 @@ export function verifyExhaustively<C>(input: VerifyInput<C>): InvariantResult[] 
       indices: number[];
       context: C;
       message: string;
-      expected: Outcome;
+      expected: Outcome | ExpectedResult;
       actual: Outcome;
     }[] => [],
   );

@@ -3,7 +3,7 @@
  * configuration in another declaration order, or with its IAM policy documents edited. Each builds a
  * new model; the input is never changed.
  */
-import { buildModel } from "../terraform/model-builder";
+import { withResources } from "../verify/variants";
 import {
   TfJson,
   type TerraformModel,
@@ -26,14 +26,7 @@ const POLICY_ATTRIBUTES: Readonly<Record<string, string>> = {
 /** A policy statement as an editor sees it (plain JSON; Terraform symbols stay as they are). */
 export type Statement = Record<string, TfValue>;
 
-function rebuild(tf: TerraformModel, resources: readonly TfResource[]): TerraformModel {
-  return buildModel(tf.stack, resources, tf.variables, tf.locals, tf.outputs, tf.diagnostics);
-}
-
-/** The same configuration with its resources declared in reverse order. */
-export function reversedDeclarationOrder(tf: TerraformModel): TerraformModel {
-  return rebuild(tf, [...tf.resources.values()].reverse());
-}
+export { reversedDeclarationOrder } from "../verify/variants";
 
 /** Copies plain objects and arrays; markers (symbols, templates) are immutable and shared. */
 function copy(v: TfValue): TfValue {
@@ -74,7 +67,7 @@ export function editPolicyDocuments(
     const value = typeof raw === "string" ? JSON.stringify(document) : new TfJson(document);
     return { ...r, values: { ...r.values, [attr]: value } };
   });
-  return rebuild(tf, resources);
+  return withResources(tf, resources);
 }
 
 /** The same configuration with the statements of every policy document in reverse order. */

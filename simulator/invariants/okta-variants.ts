@@ -6,45 +6,15 @@ import type { BaselineSpec } from "../../modules/spec";
 import { compileOkta } from "../okta/compile";
 import { isUnreadable, type AppAction, type GspAction, type OktaModel } from "../okta/model";
 import { OKTA_ANYONE } from "../okta/space";
-import { buildModel } from "../terraform/model-builder";
+import { withResources } from "../verify/variants";
 import {
   TfSymbol,
   type TerraformModel,
   type TfObject,
-  type TfResource,
   type TfValue,
 } from "../terraform/model";
 
-/** The same resources declared in reverse order. */
-export function reversedDeclarationOrder(model: TerraformModel): TerraformModel {
-  return rebuild(model, [...model.resources.values()].reverse());
-}
-
-/** A copy of `model` in which `edit` replaces the values of the resource at `address`. */
-export function withResourceValues(
-  model: TerraformModel,
-  address: string,
-  edit: (values: TfObject) => TfObject,
-): TerraformModel {
-  if (!model.resources.has(address)) throw new Error(`${model.stack}: no resource ${address} to edit`);
-  return rebuild(
-    model,
-    [...model.resources.values()].map((r) => (r.address === address ? { ...r, values: edit(r.values) } : r)),
-  );
-}
-
-/** A copy of `model` without the resource at `address`. */
-export function withoutResource(model: TerraformModel, address: string): TerraformModel {
-  if (!model.resources.has(address)) throw new Error(`${model.stack}: no resource ${address} to remove`);
-  return rebuild(
-    model,
-    [...model.resources.values()].filter((r) => r.address !== address),
-  );
-}
-
-function rebuild(model: TerraformModel, resources: readonly TfResource[]): TerraformModel {
-  return buildModel(model.stack, resources, model.variables, model.locals, model.outputs, model.diagnostics);
-}
+export { reversedDeclarationOrder, withResourceValues, withoutResource } from "../verify/variants";
 
 // -- adding exclusions ----------------------------------------------------------------------------------
 
@@ -181,7 +151,7 @@ export function withExclusions(
   const groups = (principals.groups ?? []).map((g) => idValue(model, g));
   const gsp = new Set(eligible.gsp);
   const app = new Set(eligible.app);
-  return rebuild(
+  return withResources(
     model,
     [...model.resources.values()].map((r) => {
       if (r.type === GSP_RULE && gsp.has(r.address) && users.length)

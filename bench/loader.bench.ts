@@ -5,13 +5,9 @@
  * reference is JSON.parse of the same text.
  */
 import { spawnSync } from "node:child_process";
-import { mkdtempSync, readFileSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { readFileSync } from "node:fs";
 import { join } from "node:path";
-import { App } from "cdktf";
-import { parseBaselineSpec } from "../modules/spec";
-import { addBaselineStacks } from "../stacks";
-import { exampleOrg } from "../stacks/example-org";
+import { exampleOutdir } from "./example";
 import { loadSynthDir, loadTerraformJson } from "../simulator/terraform";
 import type { Benchmark, BenchmarkGroup } from "./harness";
 
@@ -128,14 +124,6 @@ function resourceCount(text: string): number {
 
 // ---- example organisation ----
 
-function synthExample(): string {
-  const outdir = mkdtempSync(join(tmpdir(), "bench-example-"));
-  const app = new App({ outdir });
-  addBaselineStacks(app, parseBaselineSpec(exampleOrg));
-  app.synth();
-  return outdir;
-}
-
 /** A fresh Node process per sample: time to import the loader and load the example org's synth output. */
 function coldStart(outdir: string, samples = 5): string {
   const script = `
@@ -163,7 +151,7 @@ function coldStart(outdir: string, samples = 5): string {
   ].join("\n");
 }
 
-const exampleDir = synthExample();
+const exampleDir = exampleOutdir();
 const exampleFiles = ["aws-baseline", "entra-baseline", "okta-baseline"].map((s) =>
   join(exampleDir, "stacks", s, "cdk.tf.json"),
 );

@@ -6,10 +6,8 @@
  *
  * Run alone: `npx tsx bench/okta.bench.ts`.
  */
-import { App } from "cdktf";
-import { parseBaselineSpec } from "../modules/spec";
-import { addBaselineStacks, STACK_NAMES } from "../stacks";
-import { exampleOrg } from "../stacks/example-org";
+import { STACK_NAMES } from "../stacks";
+import { exampleStack } from "./example";
 import {
   compileOkta,
   evaluateOkta,
@@ -17,11 +15,8 @@ import {
   type OktaContext,
   type OktaModel,
 } from "../simulator/okta";
-import { loadSynthDir, loadTerraformJson } from "../simulator/terraform";
+import { loadTerraformJson } from "../simulator/terraform";
 import { markdownSection, runBenchmark, type BenchmarkGroup } from "./harness";
-import { mkdtempSync } from "node:fs";
-import { tmpdir } from "node:os";
-import { join } from "node:path";
 
 const ref = (address: string) => `\${${address}.id}`;
 const RISKS = ["LOW", "MEDIUM", "HIGH"] as const;
@@ -160,13 +155,7 @@ export function generatedContexts(
 }
 
 function exampleOrgModel(): OktaModel {
-  const outdir = mkdtempSync(join(tmpdir(), "okta-bench-"));
-  const app = new App({ outdir });
-  addBaselineStacks(app, parseBaselineSpec(exampleOrg));
-  app.synth();
-  const tf = loadSynthDir(outdir).get(STACK_NAMES.okta);
-  if (!tf) throw new Error(`no ${STACK_NAMES.okta} stack in the example synth output`);
-  return compileOkta(tf);
+  return compileOkta(exampleStack(STACK_NAMES.okta));
 }
 
 const EXAMPLE_APPS = ["0oa1awsconsole00000x", "0oa1slack0000000000x", "0oa1github000000000x"];

@@ -23,19 +23,27 @@ import type {
   ApplicationsCondition,
   AuthenticationStrength,
   ConditionalAccessPolicy,
+  DeviceFilterCondition,
   EntraModel,
   GrantControl,
   GrantControls,
   LocationSelection,
+  LocationsCondition,
   PrincipalSelection,
+  Readable,
   SessionControls,
   SignInFrequency,
+  UsersCondition,
 } from "./model";
 import {
   ADMIN_PORTAL_APP_IDS,
   BUILT_IN_STRENGTH_IDS,
   BUILT_IN_STRENGTHS,
+  CLIENT_APP_TYPES,
+  DEVICE_PLATFORMS,
   LEGACY_CLIENT_APP_TYPES,
+  RISK_LEVELS,
+  TRANSFER_METHODS,
   OFFICE_365_APP_IDS,
   PROMPT_ORDER,
   type ApplicationSuite,
@@ -64,6 +72,12 @@ class Facts {
   readonly hybridJoined: boolean;
   readonly legacy: boolean;
   readonly device: DeviceFacts;
+  /** The context's client app, platform, risk levels and transfer method, each as one bit of the masks `FastPolicy` holds. */
+  readonly clientBit: number;
+  readonly platformBit: number;
+  readonly signInRiskBit: number;
+  readonly userRiskBit: number;
+  readonly flowBit: number;
   private located?: { readonly keys: ReadonlySet<string>; readonly trusted: boolean };
 
   constructor(
@@ -100,6 +114,11 @@ class Facts {
       ctx.satisfied.hybridJoinedDevice ?? (dev?.registered === true && dev.trustType === "ServerAD");
     this.legacy = LEGACY_CLIENT_APP_TYPES.has(ctx.clientApp);
     this.device = deviceFacts(ctx);
+    this.clientBit = CLIENT_BIT[ctx.clientApp] ?? 0;
+    this.platformBit = PLATFORM_BIT[ctx.platform] ?? 0;
+    this.signInRiskBit = RISK_BIT[ctx.signInRisk] ?? 0;
+    this.userRiskBit = RISK_BIT[ctx.userRisk] ?? 0;
+    this.flowBit = ctx.authenticationFlow === undefined ? NO_FLOW_BIT : (FLOW_BIT[ctx.authenticationFlow] ?? 0);
   }
 
   private coverage?: Map<readonly (readonly string[])[], boolean>;
@@ -124,9 +143,15 @@ class Facts {
  * which are immutable, allocated once.
  */
 interface ModelIndex {
-  /** Policies whose users include everyone, guests, or typed guests (checked in full). */
-  readonly broad: readonly number[];
-  readonly byKey: ReadonlyMap<string, readonly number[]>;
+  /** Per policy: whose users include everyone, guests, or typed guests (checked in full). */
+  readonly broad: Uint8Array;
+  /** Policies including (`include`) or excluding (`exclude`) a user, group or role, by its key. */
+  readonly include: KeyIndex;
+  readonly exclude: KeyIndex;
+  /** Per policy: its conditions precompiled, when every one of them could be read. */
+  readonly fast: readonly (FastPolicy | undefined)[];
+  /** Scratch space for `principalMarks`. */
+  readonly marks: Uint8Array;
   /** By `(policy * 3 + state) * REASONS + reason`. */
   readonly notApplied: (NotAppliedPolicy | undefined)[];
 }
@@ -149,32 +174,139 @@ const REASON_INDEX: Readonly<Record<NotAppliedReason, number>> = {
   authenticationFlow: 13,
 };
 const REASONS = 14;
+/** Reason codes as recorded per policy: the reason's index + 1. */
+const CODE = Object.fromEntries(Object.entries(REASON_INDEX).map(([r, i]) => [r, i + 1])) as Readonly<
+  Record<NotAppliedReason, number>
+>;
+
+interface KeyIndex {
+  readonly users: ReadonlyMap<string, readonly number[]>;
+  readonly groups: ReadonlyMap<string, readonly number[]>;
+  readonly roles: ReadonlyMap<string, readonly number[]>;
+}
+
+/**
+ * A policy with every condition read, its closed-set conditions as bit masks over the values a context can
+ * take (a mask of every bit when the condition is not configured, R2), so that checking one is one AND.
+ */
+interface FastPolicy {
+  readonly users: UsersCondition;
+  readonly includeAll: boolean;
+  readonly includeGuests: boolean;
+  /** Excludes everyone or guests: checked in full rather than through the key index. */
+  readonly excludeBroad: boolean;
+  readonly applications: ApplicationsCondition;
+  readonly hasPlatforms: boolean;
+  readonly platformsInclude: number;
+  readonly platformsExclude: number;
+  readonly locations?: LocationsCondition;
+  readonly clientApps: number;
+  readonly signInRisk: number;
+  readonly userRisk: number;
+  readonly insiderRisk?: string;
+  readonly deviceFilter?: DeviceFilterCondition;
+  readonly transferMethods: number;
+}
+
+const bitsOf = (values: readonly string[]): Record<string, number> =>
+  Object.fromEntries(values.map((v, i) => [v, 1 << i]));
+const CLIENT_BIT = bitsOf(CLIENT_APP_TYPES);
+/** `unknown` gets a bit of its own that only `all` sets (R11). */
+const PLATFORM_BIT = bitsOf([...DEVICE_PLATFORMS, "unknown"]);
+const RISK_BIT = bitsOf(RISK_LEVELS);
+const FLOW_BIT = bitsOf(["none", ...TRANSFER_METHODS]);
+const NO_FLOW_BIT = FLOW_BIT.none;
+const ALL_BITS = 0x7fffffff;
+
+function maskOf(set: ReadonlySet<string> | undefined, bit: Readonly<Record<string, number>>): number {
+  if (set === undefined) return ALL_BITS;
+  let m = 0;
+  for (const v of set) m |= bit[v] ?? 0;
+  return m;
+}
+
+function platformMask(set: ReadonlySet<string>): number {
+  return set.has("all") ? ALL_BITS : maskOf(set, PLATFORM_BIT) & ~PLATFORM_BIT.unknown;
+}
+
+function readOrUndefined<T>(v: Readable<T> | undefined): { ok: boolean; value?: T } {
+  if (v === undefined) return { ok: true };
+  if (typeof v === "object" && v !== null && "unreadable" in v) return { ok: false };
+  return { ok: true, value: v as T };
+}
+
+function fastPolicy(p: ConditionalAccessPolicy): FastPolicy | undefined {
+  const users = readOrUndefined(p.users);
+  const apps = readOrUndefined(p.applications);
+  const platforms = readOrUndefined(p.platforms);
+  const locations = readOrUndefined(p.locations);
+  const clientApps = readOrUndefined(p.clientAppTypes);
+  const signInRisk = readOrUndefined(p.signInRisk);
+  const userRisk = readOrUndefined(p.userRisk);
+  const deviceFilter = readOrUndefined(p.deviceFilter);
+  const transfer = readOrUndefined(p.transferMethods);
+  const insider = p.insiderRisk;
+  if (typeof insider === "object") return undefined;
+  const parts = [users, apps, platforms, locations, clientApps, signInRisk, userRisk, deviceFilter, transfer];
+  if (parts.some((x) => !x.ok) || users.value === undefined || apps.value === undefined) return undefined;
+  const u = users.value;
+  return {
+    users: u,
+    includeAll: u.include.all,
+    includeGuests: u.include.allGuests || u.include.guestKinds !== undefined,
+    excludeBroad: u.exclude.all || u.exclude.allGuests || u.exclude.guestKinds !== undefined,
+    applications: apps.value,
+    hasPlatforms: platforms.value !== undefined,
+    platformsInclude: platforms.value ? platformMask(platforms.value.include) : ALL_BITS,
+    platformsExclude: platforms.value ? platformMask(platforms.value.exclude) : 0,
+    locations: locations.value,
+    clientApps: maskOf(clientApps.value, CLIENT_BIT),
+    signInRisk: maskOf(signInRisk.value, RISK_BIT),
+    userRisk: maskOf(userRisk.value, RISK_BIT),
+    insiderRisk: insider,
+    deviceFilter: deviceFilter.value,
+    transferMethods: maskOf(transfer.value, FLOW_BIT),
+  };
+}
 
 const indexes = new WeakMap<EntraModel, ModelIndex>();
+
+function keyIndex(): { users: Map<string, number[]>; groups: Map<string, number[]>; roles: Map<string, number[]> } {
+  return { users: new Map(), groups: new Map(), roles: new Map() };
+}
+
+function addKeys(index: ReturnType<typeof keyIndex>, sel: PrincipalSelection, i: number): void {
+  const add = (map: Map<string, number[]>, k: string) => {
+    const l = map.get(k);
+    if (l) {
+      if (l[l.length - 1] !== i) l.push(i);
+    } else map.set(k, [i]);
+  };
+  for (const k of sel.users) add(index.users, k);
+  for (const k of sel.groups) add(index.groups, k);
+  for (const k of sel.roles) add(index.roles, k);
+}
 
 function indexOf(model: EntraModel): ModelIndex {
   let idx = indexes.get(model);
   if (idx) return idx;
-  const broad: number[] = [];
-  const byKey = new Map<string, number[]>();
-  const add = (k: string, i: number) => {
-    const l = byKey.get(k);
-    if (l) {
-      if (l[l.length - 1] !== i) l.push(i);
-    } else byKey.set(k, [i]);
-  };
+  const broad = new Uint8Array(model.policies.length);
+  const include = keyIndex();
+  const exclude = keyIndex();
   model.policies.forEach((p, i) => {
     const u = p.users;
     if (u === undefined || "unreadable" in u) return;
     const inc = u.include;
-    if (inc.all || inc.allGuests || inc.guestKinds) broad.push(i);
-    for (const k of inc.users) add(`u:${k}`, i);
-    for (const k of inc.groups) add(`g:${k}`, i);
-    for (const k of inc.roles) add(`r:${k}`, i);
+    if (inc.all || inc.allGuests || inc.guestKinds) broad[i] = 1;
+    addKeys(include, inc, i);
+    addKeys(exclude, u.exclude, i);
   });
   idx = {
     broad,
-    byKey,
+    include,
+    exclude,
+    fast: model.policies.map(fastPolicy),
+    marks: new Uint8Array(model.policies.length),
     notApplied: new Array<NotAppliedPolicy | undefined>(model.policies.length * 3 * REASONS),
   };
   indexes.set(model, idx);
@@ -195,18 +327,57 @@ function notAppliedEntry(
   return e;
 }
 
-/** Marks the policies whose user inclusion can match (a superset; `userIn` decides). */
-function candidatePolicies(idx: ModelIndex, f: Facts, n: number): Uint8Array {
-  const marks = new Uint8Array(n);
-  for (const i of idx.broad) marks[i] = 1;
-  const mark = (k: string) => {
-    const l = idx.byKey.get(k);
-    if (l) for (const i of l) marks[i] = 1;
-  };
-  if (f.userId !== undefined) mark(`u:${f.userId}`);
-  for (const g of f.groups) mark(`g:${g}`);
-  for (const r of f.roles) mark(`r:${r}`);
+const INCLUDED = 1;
+const EXCLUDED = 2;
+
+function markAll(marks: Uint8Array, list: readonly number[] | undefined, bit: number): void {
+  if (list !== undefined) for (let i = 0; i < list.length; i++) marks[list[i]] |= bit;
+}
+
+function markKeys(marks: Uint8Array, index: KeyIndex, f: Facts, bit: number): void {
+  if (f.userId !== undefined) markAll(marks, index.users.get(f.userId), bit);
+  for (let i = 0; i < f.groups.length; i++) markAll(marks, index.groups.get(f.groups[i]), bit);
+  for (let i = 0; i < f.roles.length; i++) markAll(marks, index.roles.get(f.roles[i]), bit);
+}
+
+/**
+ * Per policy, whether one of the user's keys (ID, groups incl. nested, roles) is among its included
+ * (`INCLUDED`) or excluded (`EXCLUDED`) users, groups or roles: exactly what `userIn` finds through them.
+ */
+function principalMarks(idx: ModelIndex, f: Facts): Uint8Array {
+  // One buffer per model, reused: evaluation is synchronous and the marks do not outlive it.
+  const marks = idx.marks;
+  marks.fill(0);
+  markKeys(marks, idx.include, f, INCLUDED);
+  markKeys(marks, idx.exclude, f, EXCLUDED);
   return marks;
+}
+
+/**
+ * `applicability` for a user sign-in and a fully read policy, in the same What-If order: 0 when the policy
+ * applies, else the first failing reason's code.
+ */
+function fastNotApplied(fp: FastPolicy, f: Facts, mark: number): number {
+  if (!(fp.includeAll || (mark & INCLUDED) !== 0 || (fp.includeGuests && userIn(fp.users.include, f))))
+    return CODE.users;
+  if ((mark & EXCLUDED) !== 0 || (fp.excludeBroad && userIn(fp.users.exclude, f))) return CODE.users;
+  const a = applicationMatches(fp.applications, f);
+  if (a !== undefined) return REASON_INDEX[a] + 1;
+  if (fp.hasPlatforms && ((fp.platformsInclude & f.platformBit) === 0 || (fp.platformsExclude & f.platformBit) !== 0))
+    return CODE.devicePlatform;
+  const loc = fp.locations;
+  if (loc !== undefined && (!locationIn(loc.include, f) || locationIn(loc.exclude, f))) return CODE.location;
+  if ((fp.clientApps & f.clientBit) === 0) return CODE.clientApps;
+  if ((fp.signInRisk & f.signInRiskBit) === 0) return CODE.signInRisk;
+  if ((fp.userRisk & f.userRiskBit) === 0) return CODE.userRisk;
+  if (fp.insiderRisk !== undefined && fp.insiderRisk !== f.ctx.insiderRisk) return CODE.insiderRisk;
+  const df = fp.deviceFilter;
+  if (df !== undefined) {
+    const matched = matchDeviceFilter(df.expr, f.device);
+    if (df.mode === "include" ? !matched : matched) return CODE.devices;
+  }
+  if ((fp.transferMethods & f.flowBit) === 0) return CODE.authenticationFlow;
+  return 0;
 }
 
 const parsedIps = new Map<string, { v4?: number; v6?: bigint }>();
@@ -259,7 +430,11 @@ function locateSignIn(model: EntraModel, ctx: EntraContext): { keys: ReadonlySet
  * https://learn.microsoft.com/entra/identity/conditional-access/concept-condition-filters-for-devices (R15)
  */
 function deviceFacts(ctx: EntraContext): DeviceFacts {
-  const d = ctx.device;
+  return deviceFactsOf(ctx.device);
+}
+
+/** The device properties a filter sees for a context's device (see `deviceFacts`). */
+export function deviceFactsOf(d: EntraContext["device"]): DeviceFacts {
   if (!d || !d.registered) return () => null;
   const lower = (s: string | undefined) => (s === undefined ? null : s.toLowerCase());
   const extensionsVisible = d.intuneManaged || d.isCompliant || d.trustType === "ServerAD";
@@ -723,19 +898,20 @@ export function evaluateEntra(
 ): EntraDecision {
   const f = new Facts(model, context);
   const idx = indexOf(model);
-  const candidates = context.user ? candidatePolicies(idx, f, model.policies.length) : undefined;
+  const marks = context.user ? principalMarks(idx, f) : undefined;
   const tracing = options?.trace === true;
   const trace: TraceEntry[] | undefined = tracing ? [] : undefined;
 
   const applied: PolicyOutcome[] = [];
   // Not-applied policies are recorded as one byte each (reason index + 1); the lists are built on first read.
-  const reasonCodes = new Uint8Array(model.policies.length);
-  let reportOnlyApplied: Map<number, ReportOnlyOutcome> | undefined;
+  const reasonCodes = new Array<number>(model.policies.length).fill(0);
+  let reportOnlyApplied: (ReportOnlyOutcome | undefined)[] | undefined;
   const blockers: string[] = [];
   const failures: string[] = [];
   const indeterminate: string[] = [];
   const needs: { address: string; controls: readonly GrantControl[] }[] = [];
-  const sessions: { address: string; session: SessionControls }[] = [];
+  /** Policies whose session controls apply; aggregated when first read. */
+  const sessionPolicies: number[] = [];
 
   const policies = model.policies;
   for (let i = 0; i < policies.length; i++) {
@@ -755,9 +931,25 @@ export function evaluateEntra(
     }
     const stateKnown = typeof state === "string";
     const isReportOnly = state === "enabledForReportingButNotEnforced";
-    if (
-      candidates !== undefined &&
-      candidates[i] === 0 &&
+    const fp = marks !== undefined ? idx.fast[i] : undefined;
+    let app: Applicability;
+    if (fp !== undefined) {
+      const code = fastNotApplied(fp, f, (marks as Uint8Array)[i]);
+      if (code !== 0) {
+        reasonCodes[i] = code;
+        if (trace)
+          trace.push({
+            subject: p.address,
+            result: isReportOnly ? REPORT_ONLY_LABELS.notApplied : "not applied",
+            detail: `first failing condition: ${REASON_BY_INDEX[code - 1]}`,
+          });
+        continue;
+      }
+      app = APPLIES;
+    } else if (
+      marks !== undefined &&
+      idx.broad[i] === 0 &&
+      (marks[i] & INCLUDED) === 0 &&
       p.users !== undefined &&
       !("unreadable" in p.users)
     ) {
@@ -770,8 +962,7 @@ export function evaluateEntra(
           detail: "first failing condition: users",
         });
       continue;
-    }
-    const app = applicability(p, f, true);
+    } else app = applicability(p, f, true);
     if (app.applies === false) {
       reasonCodes[i] = app.code;
       if (trace)
@@ -799,13 +990,13 @@ export function evaluateEntra(
       }
       applied.push({ address: p.address, displayName: p.displayName, result, detail });
     } else if (isReportOnly) {
-      (reportOnlyApplied ??= new Map()).set(i, {
+      (reportOnlyApplied ??= [])[i] = {
         address: p.address,
         displayName: p.displayName,
         result,
         label: REPORT_ONLY_LABELS[result],
         detail,
-      });
+      };
     } else {
       applied.push({ address: p.address, displayName: p.displayName, result, detail });
       if (app.applies === true) {
@@ -819,7 +1010,7 @@ export function evaluateEntra(
       const session = p.session;
       if (session !== undefined && app.applies === true) {
         if ("unreadable" in session) indeterminate.push(`${p.address}: ${session.unreadable}`);
-        else sessions.push({ address: p.address, session });
+        else sessionPolicies.push(i);
       }
     }
     if (trace)
@@ -830,6 +1021,7 @@ export function evaluateEntra(
   const verdict = decide(blockers, failures, indeterminate, requiredControls, model);
   let notApplied: NotAppliedPolicy[] | undefined;
   let reportOnly: ReportOnlyOutcome[] | undefined;
+  let sessionControls: AggregatedSessionControls | undefined;
   return {
     verdict,
     applied,
@@ -837,7 +1029,14 @@ export function evaluateEntra(
       return (reportOnly ??= reportOnlyOutcomes(policies, reasonCodes, reportOnlyApplied));
     },
     requiredControls,
-    sessionControls: sessions.length === 0 ? NO_SESSION : aggregateSessions(sessions),
+    get sessionControls(): AggregatedSessionControls {
+      return (sessionControls ??=
+        sessionPolicies.length === 0
+          ? NO_SESSION
+          : aggregateSessions(
+              sessionPolicies.map((k) => ({ address: policies[k].address, session: policies[k].session as SessionControls })),
+            ));
+    },
     get notApplied(): readonly NotAppliedPolicy[] {
       return (notApplied ??= notAppliedPolicies(idx, policies, reasonCodes));
     },
@@ -852,7 +1051,7 @@ const REASON_BY_INDEX = Object.keys(REASON_INDEX).sort(
 function notAppliedPolicies(
   idx: ModelIndex,
   policies: readonly ConditionalAccessPolicy[],
-  codes: Uint8Array,
+  codes: readonly number[],
 ): NotAppliedPolicy[] {
   const out: NotAppliedPolicy[] = [];
   for (let i = 0; i < codes.length; i++) {
@@ -866,13 +1065,13 @@ function notAppliedPolicies(
 
 function reportOnlyOutcomes(
   policies: readonly ConditionalAccessPolicy[],
-  codes: Uint8Array,
-  applied: ReadonlyMap<number, ReportOnlyOutcome> | undefined,
+  codes: readonly number[],
+  applied: readonly (ReportOnlyOutcome | undefined)[] | undefined,
 ): ReportOnlyOutcome[] {
   const out: ReportOnlyOutcome[] = [];
   for (let i = 0; i < policies.length; i++) {
     if (policies[i].state !== "enabledForReportingButNotEnforced") continue;
-    out.push(codes[i] !== 0 ? reportOnlyNotApplied(policies[i]) : (applied?.get(i) as ReportOnlyOutcome));
+    out.push(codes[i] !== 0 ? reportOnlyNotApplied(policies[i]) : (applied?.[i] as ReportOnlyOutcome));
   }
   return out;
 }

@@ -2,36 +2,22 @@
  * Variants of an Entra configuration, for the relational invariants and for known-bad examples. Each
  * builds a new TerraformModel and leaves the one it was given untouched.
  */
-import { buildModel } from "../terraform/model-builder";
-import { TfSymbol, type TerraformModel, type TfObject, type TfResource, type TfValue } from "../terraform/model";
+import { withResources, withResourceValues } from "../verify/variants";
+import { TfSymbol, type TerraformModel, type TfObject, type TfValue } from "../terraform/model";
 import { GUEST_KINDS } from "../entra/vocabulary";
 
 export const CA_POLICY = "azuread_conditional_access_policy";
 const REPORT_ONLY = "enabledForReportingButNotEnforced";
 
-function rebuild(model: TerraformModel, resources: readonly TfResource[]): TerraformModel {
-  return buildModel(model.stack, resources, model.variables, model.locals, model.outputs, model.diagnostics);
-}
-
-/** The same resources declared in reverse order. */
-export function reversedDeclarationOrder(model: TerraformModel): TerraformModel {
-  return rebuild(model, [...model.resources.values()].reverse());
-}
+export { reversedDeclarationOrder, withResourceValues } from "../verify/variants";
 
 /** The configuration without its report-only Conditional Access policies. */
 export function withoutReportOnlyPolicies(model: TerraformModel): TerraformModel {
-  return rebuild(
+  return withResources(
     model,
-    [...model.resources.values()].filter((r) => !(r.type === CA_POLICY && r.mode === "managed" && r.values.state === REPORT_ONLY)),
-  );
-}
-
-/** A copy of `model` in which `edit` replaces the values of the resource at `address`. */
-export function withResourceValues(model: TerraformModel, address: string, edit: (values: TfObject) => TfObject): TerraformModel {
-  if (!model.resources.has(address)) throw new Error(`${model.stack}: no resource ${address} to edit`);
-  return rebuild(
-    model,
-    [...model.resources.values()].map((r) => (r.address === address ? { ...r, values: edit(r.values) } : r)),
+    [...model.resources.values()].filter(
+      (r) => !(r.type === CA_POLICY && r.mode === "managed" && r.values.state === REPORT_ONLY),
+    ),
   );
 }
 
@@ -72,19 +58,34 @@ export interface Exclusions {
 }
 
 /** Every Conditional Access policy (or those `only` selects) with the given principals added to its exclusions. */
-export function withExclusions(model: TerraformModel, ex: Exclusions, only: (address: string) => boolean = () => true): TerraformModel {
+export function withExclusions(
+  model: TerraformModel,
+  ex: Exclusions,
+  only: (address: string) => boolean = () => true,
+): TerraformModel {
   let out = model;
   for (const r of model.resourcesOfType(CA_POLICY)) {
     if (!only(r.address)) continue;
     out = withResourceValues(out, r.address, (values) =>
       editUsers(values, (u) => {
         const next: Record<string, TfValue> = { ...u };
-        if (ex.users?.length) next.excluded_users = appended(u.excluded_users, ex.users.map((k) => ref(k, "object_id")));
-        if (ex.groups?.length) next.excluded_groups = appended(u.excluded_groups, ex.groups.map((k) => ref(k, "object_id")));
+        if (ex.users?.length)
+          next.excluded_users = appended(
+            u.excluded_users,
+            ex.users.map((k) => ref(k, "object_id")),
+          );
+        if (ex.groups?.length)
+          next.excluded_groups = appended(
+            u.excluded_groups,
+            ex.groups.map((k) => ref(k, "object_id")),
+          );
         if (ex.roles?.length) next.excluded_roles = appended(u.excluded_roles, ex.roles);
         if (ex.allGuests)
           next.excluded_guests_or_external_users = [
-            { guest_or_external_user_types: [...GUEST_KINDS], external_tenants: [{ membership_kind: "all" }] },
+            {
+              guest_or_external_user_types: [...GUEST_KINDS],
+              external_tenants: [{ membership_kind: "all" }],
+            },
           ];
         return next;
       }),

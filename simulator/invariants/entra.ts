@@ -29,7 +29,8 @@ type Ctx = EntraContext;
 
 // -- facts about a context --------------------------------------------------------------------------------
 
-const combos = (id: string): readonly (readonly string[])[] => BUILT_IN_STRENGTHS[id].combinations.map((c) => c.split(","));
+const combos = (id: string): readonly (readonly string[])[] =>
+  BUILT_IN_STRENGTHS[id].combinations.map((c) => c.split(","));
 const MFA = combos(BUILT_IN_STRENGTH_IDS.mfa);
 const PHISHING_RESISTANT = combos(BUILT_IN_STRENGTH_IDS.phishingResistant);
 
@@ -41,15 +42,20 @@ function used(ctx: Ctx, strength: readonly (readonly string[])[]): boolean {
 const mfaDone = (ctx: Ctx) => used(ctx, MFA);
 const phishingResistantDone = (ctx: Ctx) => used(ctx, PHISHING_RESISTANT);
 
-const requires = (facts: DecisionFacts, r: string): boolean => (facts.verdict.requires ?? []).includes(r as never);
+const requires = (facts: DecisionFacts, r: string): boolean =>
+  (facts.verdict.requires ?? []).includes(r as never);
 const everyTime = (facts: DecisionFacts): boolean => facts.session?.signInFrequency === "everyTime";
 
 function notDenied(facts: DecisionFacts): string | undefined {
-  return facts.verdict.outcome === "deny" ? undefined : `${facts.verdict.outcome}, not deny (${facts.verdict.summary})`;
+  return facts.verdict.outcome === "deny"
+    ? undefined
+    : `${facts.verdict.outcome}, not deny (${facts.verdict.summary})`;
 }
 
 function allowedWithoutMfa(ctx: Ctx, facts: DecisionFacts): string | undefined {
-  return facts.verdict.outcome === "allow" && !mfaDone(ctx) ? `allowed without MFA (${facts.verdict.summary})` : undefined;
+  return facts.verdict.outcome === "allow" && !mfaDone(ctx)
+    ? `allowed without MFA (${facts.verdict.summary})`
+    : undefined;
 }
 
 /** Allowed without having used phishing-resistant MFA, or asked only for something weaker. */
@@ -66,13 +72,16 @@ function withoutPhishingResistance(ctx: Ctx, facts: DecisionFacts): string | und
 function riskMfaMissing(ctx: Ctx, facts: DecisionFacts): string | undefined {
   if (facts.verdict.outcome !== "allow") return undefined;
   if (!mfaDone(ctx)) return `allowed without MFA (${facts.verdict.summary})`;
-  if (!everyTime(facts)) return `allowed on MFA without sign-in frequency "every time", so an earlier session's MFA would do (${facts.verdict.summary})`;
+  if (!everyTime(facts))
+    return `allowed on MFA without sign-in frequency "every time", so an earlier session's MFA would do (${facts.verdict.summary})`;
   return undefined;
 }
 
 // -- the invariants ----------------------------------------------------------------------------------------
 
-function point(inv: Omit<PointInvariant<Ctx>, "kind" | "provider" | "expected"> & { readonly expected: Outcome }): PointInvariant<Ctx> {
+function point(
+  inv: Omit<PointInvariant<Ctx>, "kind" | "provider" | "expected"> & { readonly expected: Outcome },
+): PointInvariant<Ctx> {
   const { expected, ...rest } = inv;
   return { ...rest, kind: "point", provider: "entra", expected: () => expected };
 }
@@ -80,7 +89,12 @@ function point(inv: Omit<PointInvariant<Ctx>, "kind" | "provider" | "expected"> 
 /** Group keys of the spec's tiers: object IDs, or the addresses of the groups the configuration creates. */
 function tierGroupKeys(entra: EntraSpec, model: TerraformModel): string[] {
   return Object.values(entra.groups).flatMap((g) =>
-    "objectId" in g ? [g.objectId] : model.resourcesOfType("azuread_group").filter((r) => r.values.display_name === g.create.displayName).map((r) => r.address),
+    "objectId" in g
+      ? [g.objectId]
+      : model
+          .resourcesOfType("azuread_group")
+          .filter((r) => r.values.display_name === g.create.displayName)
+          .map((r) => r.address),
   );
 }
 
@@ -89,11 +103,23 @@ function mentionedGroupsAndRoles(model: TerraformModel): { groups: string[]; rol
   const groups = new Set<string>();
   const roles = new Set<string>();
   const keyOf = (v: unknown): string | undefined =>
-    typeof v === "string" ? v : typeof v === "object" && v !== null && "address" in v ? String((v as { address: string }).address) : undefined;
+    typeof v === "string"
+      ? v
+      : typeof v === "object" && v !== null && "address" in v
+        ? String((v as { address: string }).address)
+        : undefined;
   const visit = (v: unknown, key: string) => {
     if (Array.isArray(v)) {
-      if (/_groups$/.test(key)) v.forEach((x) => { const k = keyOf(x); if (k) groups.add(k); });
-      else if (/_roles$/.test(key)) v.forEach((x) => { const k = keyOf(x); if (k) roles.add(k); });
+      if (/_groups$/.test(key))
+        v.forEach((x) => {
+          const k = keyOf(x);
+          if (k) groups.add(k);
+        });
+      else if (/_roles$/.test(key))
+        v.forEach((x) => {
+          const k = keyOf(x);
+          if (k) roles.add(k);
+        });
       else v.forEach((x) => visit(x, key));
     } else if (typeof v === "object" && v !== null && v.constructor === Object)
       for (const [k, x] of Object.entries(v)) visit(x, k);
@@ -120,9 +146,11 @@ export function entraInvariants(spec: BaselineSpec): Invariant<Ctx>[] {
   const invariants: Invariant<Ctx>[] = [
     point({
       id: "entra-break-glass-never-blocked",
-      title: "Break-glass accounts are never blocked, whatever the app, client, platform, network, risk or device",
+      title:
+        "Break-glass accounts are never blocked, whatever the app, client, platform, network, risk or device",
       applies: (c) => c.user !== undefined && breakGlass.has(c.user.id),
-      violation: (c, f) => (f.verdict.outcome === "deny" ? `break-glass ${c.user?.id} blocked: ${f.verdict.summary}` : undefined),
+      violation: (c, f) =>
+        f.verdict.outcome === "deny" ? `break-glass ${c.user?.id} blocked: ${f.verdict.summary}` : undefined,
       expected: "allow",
     }),
     point({
@@ -138,7 +166,8 @@ export function entraInvariants(spec: BaselineSpec): Invariant<Ctx>[] {
         ? `Holders of an administrator role (${adminRoles.size} role templates) reach any app only with phishing-resistant MFA`
         : `Holders of an administrator role (${adminRoles.size} role templates) reach any app only with MFA`,
       applies: (c) => human(c) && app(c) && isAdmin(c),
-      violation: (c, f) => (adminsPhishingResistant ? withoutPhishingResistance(c, f) : allowedWithoutMfa(c, f)),
+      violation: (c, f) =>
+        adminsPhishingResistant ? withoutPhishingResistance(c, f) : allowedWithoutMfa(c, f),
       expected: "mfa",
     }),
     // Cross-provider rule, Entra half. Conditional Access has no anonymiser condition: Entra ID Protection
@@ -148,8 +177,13 @@ export function entraInvariants(spec: BaselineSpec): Invariant<Ctx>[] {
       title: adminsPhishingResistant
         ? "An administrator signing in to an app from an untrusted network or with sign-in risk (an anonymiser) is never let in without phishing-resistant MFA"
         : "An administrator signing in to an app from an untrusted network or with sign-in risk (an anonymiser) is never let in without MFA",
-      applies: (c) => human(c) && app(c) && isAdmin(c) && (!onTrustedNetwork(c) || c.signInRisk === "medium" || c.signInRisk === "high"),
-      violation: (c, f) => (adminsPhishingResistant ? withoutPhishingResistance(c, f) : allowedWithoutMfa(c, f)),
+      applies: (c) =>
+        human(c) &&
+        app(c) &&
+        isAdmin(c) &&
+        (!onTrustedNetwork(c) || c.signInRisk === "medium" || c.signInRisk === "high"),
+      violation: (c, f) =>
+        adminsPhishingResistant ? withoutPhishingResistance(c, f) : allowedWithoutMfa(c, f),
       expected: "mfa",
     }),
     point({
@@ -184,7 +218,8 @@ export function entraInvariants(spec: BaselineSpec): Invariant<Ctx>[] {
     invariants.push(
       point({
         id: "entra-medium-sign-in-risk-mfa",
-        title: "A medium-risk sign-in to an app is never allowed without MFA proven in that sign-in (break-glass aside)",
+        title:
+          "A medium-risk sign-in to an app is never allowed without MFA proven in that sign-in (break-glass aside)",
         applies: (c) => human(c) && app(c) && c.signInRisk === "medium",
         violation: riskMfaMissing,
         expected: "mfa",
@@ -193,7 +228,8 @@ export function entraInvariants(spec: BaselineSpec): Invariant<Ctx>[] {
   invariants.push(
     point({
       id: "entra-high-user-risk-password-change",
-      title: "A user at high user risk reaches an app only after MFA and a secure password change in that sign-in, or is blocked (break-glass aside)",
+      title:
+        "A user at high user risk reaches an app only after MFA and a secure password change in that sign-in, or is blocked (break-glass aside)",
       applies: (c) => human(c) && app(c) && c.userRisk === "high",
       violation: (c, f) => {
         if (f.verdict.outcome !== "allow") return undefined;
@@ -219,7 +255,8 @@ export function entraInvariants(spec: BaselineSpec): Invariant<Ctx>[] {
   const reportOnly: RelationalInvariant<Ctx> = {
     kind: "relational",
     id: "entra-report-only-never-enforces",
-    title: "Report-only policies never change an outcome: removing them all decides every sign-in the same way",
+    title:
+      "Report-only policies never change an outcome: removing them all decides every sign-in the same way",
     provider: "entra",
     relation: "equal",
     applies: () => true,
@@ -232,7 +269,9 @@ export function entraInvariants(spec: BaselineSpec): Invariant<Ctx>[] {
     provider: "entra",
     relation: "equal",
     applies: () => true,
-    variants: (m) => [{ label: "resources in reversed declaration order", model: reversedDeclarationOrder(m) }],
+    variants: (m) => [
+      { label: "resources in reversed declaration order", model: reversedDeclarationOrder(m) },
+    ],
   };
   /**
    * Every applying policy must be satisfied (R18), so leaving a policy can only remove requirements. One
@@ -246,12 +285,22 @@ export function entraInvariants(spec: BaselineSpec): Invariant<Ctx>[] {
     title: "Excluding groups, roles or guests from policies never makes an outcome stricter",
     provider: "entra",
     relation: "not-stricter",
-    applies: (c) => c.user !== undefined && (c.user.groups.length > 0 || c.user.roles.length > 0 || c.user.type === "guest" || c.user.guestKind !== undefined),
+    applies: (c) =>
+      c.user !== undefined &&
+      (c.user.groups.length > 0 ||
+        c.user.roles.length > 0 ||
+        c.user.type === "guest" ||
+        c.user.guestKind !== undefined),
     variants: (m) => {
       const named = mentionedGroupsAndRoles(m);
       const groups = [...new Set([...named.groups, ...tierGroupKeys(entra, m)])];
       const roles = [...new Set([...named.roles, ...adminRoles])];
-      return [{ label: "every named group and role and every guest kind excluded from every policy", model: withExclusions(m, { groups, roles, allGuests: true }) }];
+      return [
+        {
+          label: "every named group and role and every guest kind excluded from every policy",
+          model: withExclusions(m, { groups, roles, allGuests: true }),
+        },
+      ];
     },
   };
   invariants.push(reportOnly, orderIndependent, exclusionMonotonic);

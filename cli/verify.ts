@@ -4,6 +4,7 @@ import { verifyOrganisation, type StackVerification } from "../simulator/verify/
 import { defaultStacks, loadModels, type SourceOptions } from "./models";
 import { styleFor } from "./style";
 import type { TextStyle } from "../simulator/scenarios/report";
+import { CROSS_PROVIDER_RULES } from "../simulator/invariants/cross-provider";
 
 export function verifyCommand(opts: SourceOptions): number {
   const spec = loadBaselineSpec(opts.spec ?? process.env.MFA_BASELINE_SPEC);
@@ -57,6 +58,15 @@ export function renderVerification(vs: readonly StackVerification[], style: Text
       }
     }
   }
+  const crossProvider = CROSS_PROVIDER_RULES.map((rule) => {
+    const parts = vs.map((v) => {
+      const r = v.results.find((x) => x.id === rule.invariants[v.provider]);
+      return `${v.provider} ${r ? r.status : "missing"}`;
+    });
+    const proved = vs.length > 0 && parts.every((p) => p.endsWith(" proved"));
+    return `${proved ? style.pass("  ✓") : style.fail("  ✗")} ${rule.title} ${style.dim(`(${parts.join(", ")})`)}`;
+  });
+  if (vs.length > 1) lines.push("Cross-provider rules:", ...crossProvider);
   const all = vs.flatMap((v) => v.results);
   const proved = all.filter((r) => r.status === "proved").length;
   lines.push(`${proved} proved, ${all.length - proved} failed`);

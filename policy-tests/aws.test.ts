@@ -34,14 +34,25 @@ test("the example organisation states its AWS rules as invariants", () => {
   expect(invariants.map((i) => i.id)).toEqual([
     "aws-break-glass-never-blocked",
     "aws-humans-need-mfa",
+    "aws-mfa-enrolment-always-possible",
     "aws-sensitive-actions-need-fresh-mfa",
     "aws-admin-role-needs-fresh-mfa",
+    "aws-admin-role-session-can-do-sensitive-actions",
     "aws-ci-role-only-from-its-repository",
     "aws-state-deletion-needs-mfa",
     "aws-admin-never-without-fresh-mfa",
     "aws-declaration-order-irrelevant",
     "aws-exclusion-never-stricter",
   ]);
+});
+
+test("administrator-role sessions last at most sessions.adminRoleSessionHours", () => {
+  // The role's max_session_duration bounds every AssumeRole session; with the trust's fresh-MFA condition, a session
+  // never outlives the MFA it started with by more than that.
+  // https://docs.aws.amazon.com/IAM/latest/UserGuide/id_credentials_temp_request.html#stsapi_comparison
+  const aws = spec.aws;
+  const role = model.resourcesOfType("aws_iam_role").find((r) => r.values.name === aws?.adminRole.name);
+  expect(role?.values.max_session_duration).toBe(spec.sessions.adminRoleSessionHours * 3600);
 });
 
 describe.each(invariants.map((i) => [i.id, i] as const))("%s", (_id, invariant) => {

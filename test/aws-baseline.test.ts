@@ -1,7 +1,8 @@
 /**
  * The AWS evaluator over the example organisation's synthesized baseline (stacks/aws.ts): force-MFA,
  * the fresh-MFA window for sensitive actions, the administrator role's trust, the SCP, the state
- * bucket policy and the CI role's OIDC trust.
+ * bucket policy and the CI role's OIDC trust. Administrator-role sessions follow the documented reading: no MFA
+ * information (credentials `assumed-role`), and the baseline does not condition their actions on it.
  */
 import { compileAws, evaluateAws, parseAwsRequest, type AwsModel, type AwsRequestInput } from "../simulator/aws";
 import { formatTrace } from "../simulator/decision";
@@ -67,6 +68,25 @@ describe("administrator role trust", () => {
     expect(assume({ credentials: "session-token-mfa", mfaAgeSeconds: 900 }).verdict).toMatchObject({ outcome: "mfa", requires: ["fresh-mfa"] });
     expect(assume({ credentials: "long-term-keys" }).verdict).toMatchObject({ outcome: "mfa", requires: ["fresh-mfa"] });
   });
+  // "The temporary credentials returned by AssumeRole do not include MFA information in the context, so you cannot
+  // check individual API operations for MFA"; "Once the user has assumed the role, no further MFA checks are made."
+  test("its sessions (no MFA information) can do sensitive actions in member and management accounts", () => {
+    const session = (action: string, kind: "member" | "management") =>
+      decide({ principal: "aws_iam_role.admin", credentials: "assumed-role", action, account: { kind } });
+    for (const kind of ["member", "management"] as const) {
+      for (const action of ["iam:CreateUser", "cloudtrail:DeleteTrail", "kms:ScheduleKeyDeletion", "organizations:LeaveOrganization"]) {
+        const d = session(action, kind);
+        expect({ action, kind, outcome: d.verdict.outcome, why: d.verdict.outcome === "allow" ? "" : d.why }).toEqual({ action, kind, outcome: "allow", why: "" });
+      }
+    }
+    expect(session("iam:CreateUser", "member").context).toMatchObject({ "aws:MultiFactorAuthPresent": "false" });
+  });
+  test("no policy reaching the role reads the MFA keys, so the outcome is the same under the reading that sessions keep the MFA", () => {
+    for (const age of ["0", "1200", "3599"]) {
+      const d = decide({ principal: "aws_iam_role.admin", credentials: "assumed-role", action: "iam:AttachRolePolicy", account: { kind: "member" }, context: { "aws:MultiFactorAuthPresent": "true", "aws:MultiFactorAuthAge": age } });
+      expect(d.verdict.outcome).toBe("allow");
+    }
+  });
   test("an employee has no permission to assume it", () => {
     const d = decide(human("employees", { identityPolicies: [], action: "sts:AssumeRole", resource: "aws_iam_role.admin", account: { kind: "management" }, credentials: "session-token-mfa", mfaAgeSeconds: 10 }));
     expect(d.verdict.outcome).toBe("deny");
@@ -82,6 +102,13 @@ describe("SCP on the organisation root", () => {
     const mgmt = decide({ principal: `arn:aws:iam::${ACCT}:user/ops`, identityPolicies: [ALLOW_ALL], action: "cloudtrail:StopLogging", credentials: "long-term-keys", account: { kind: "management" } });
     expect(mgmt.verdict.outcome).toBe("allow");
   });
+  test("it covers the root user of member accounts but no role: role sessions carry no MFA information", () => {
+    // https://docs.aws.amazon.com/IAM/latest/UserGuide/id_credentials_mfa_configure-api-require.html
+    const root = decide({ principal: "arn:aws:iam::222233334444:root", action: "iam:CreateUser", credentials: "long-term-keys", account: { id: "222233334444", kind: "member" } });
+    expect(root.deciding.map((s) => `${s.policy}#${s.sid}`)).toContain("aws_organizations_policy.sensitive_actions_mfa#DenySensitiveActionsWithoutMfa");
+    const role = decide({ principal: "aws_iam_role.admin", credentials: "assumed-role", action: "cloudtrail:StopLogging", account: { kind: "member" } });
+    expect(role.decision).toBe("allow");
+  });
 });
 
 describe("Terraform state bucket", () => {
@@ -90,6 +117,14 @@ describe("Terraform state bucket", () => {
     const d = bucket({ secureTransport: false, credentials: "console-mfa" });
     expect(d.decision).toBe("explicitDeny");
     expect(d.deciding).toEqual([expect.objectContaining({ policy: "aws_s3_bucket_policy.terraform_state", sid: "DenyInsecureTransport" })]);
+  });
+  test("an administrator-role session cannot delete state: it carries no MFA, and the verdict says MFA cannot lift the deny", () => {
+    // https://docs.aws.amazon.com/IAM/latest/UserGuide/id_credentials_mfa_configure-api-require.html
+    const d = bucket({ principal: "aws_iam_role.admin", identityPolicies: undefined, credentials: "assumed-role", action: "s3:DeleteObject" });
+    expect(d.deciding.map((s) => s.sid)).toContain("DenyStateDeletionWithoutMfa");
+    expect(d.verdict.outcome).toBe("deny");
+    expect(d.verdict.summary).toContain("role sessions carry no MFA information");
+    expect(bucket({ principal: "aws_iam_role.admin", identityPolicies: undefined, credentials: "assumed-role" }).verdict.outcome).toBe("allow");
   });
   test("deleting state needs MFA", () => {
     const d = bucket({ action: "s3:DeleteObject", credentials: "long-term-keys" });

@@ -110,17 +110,25 @@ describe("the fresh-MFA policy", () => {
     expect(conditionsOf(stale).NumericGreaterThanEqualsIfExists).toEqual({ "aws:MultiFactorAuthAge": ["300"] });
   });
 
-  it("is attached to every human group and to the administrator role", () => {
+  it("is attached to every human group", () => {
     for (const tier of ["administrators", "employees", "contractors"]) {
       expect(json).toHaveResourceWithProperties(IamGroupPolicyAttachment, {
         group: `\${aws_iam_group.${tier}.name}`,
         policy_arn: "${aws_iam_policy.fresh_mfa.arn}",
       });
     }
-    expect(json).toHaveResourceWithProperties(IamRolePolicyAttachment, {
-      role: "${aws_iam_role.admin.name}",
-      policy_arn: "${aws_iam_policy.fresh_mfa.arn}",
-    });
+  });
+
+  // "The temporary credentials returned by AssumeRole do not include MFA information in the context, so you
+  // cannot check individual API operations for MFA"; "Once the user has assumed the role, no further MFA
+  // checks are made." https://docs.aws.amazon.com/IAM/latest/UserGuide/id_credentials_mfa_configure-api-require.html
+  it("is not attached to any role: role sessions carry no MFA keys, so it would deny their sensitive actions for good", () => {
+    expect(tf.resource.aws_iam_role_policy_attachment?.admin_fresh_mfa).toBeUndefined();
+    const roleAttachments = Object.values(tf.resource.aws_iam_role_policy_attachment ?? {});
+    expect(roleAttachments.map((a) => a.policy_arn)).not.toContain("${aws_iam_policy.fresh_mfa.arn}");
+    expect(
+      roleAttachments.filter((a) => a.role === "${aws_iam_role.admin.name}").map((a) => a.policy_arn),
+    ).toEqual(["arn:aws:iam::aws:policy/AdministratorAccess"]);
   });
 
   it("uses the spec's window and action list", () => {
@@ -186,7 +194,10 @@ describe("the administrator role", () => {
 });
 
 describe("the Organizations SCP", () => {
-  it("denies sensitive actions without MFA to human principals, exempting break-glass and CI by aws:PrincipalArn (not NotPrincipal)", () => {
+  // Scoped to IAM users and the root user: a role session's requests carry no MFA information
+  // (https://docs.aws.amazon.com/IAM/latest/UserGuide/id_credentials_mfa_configure-api-require.html), so a
+  // deny on aws:MultiFactorAuthPresent would catch every administrator-role session.
+  it("denies sensitive actions without MFA to IAM users and root (not roles), exempting break-glass and CI by aws:PrincipalArn (not NotPrincipal)", () => {
     const doc = recordedPolicyDocument(baseline.organizationScp!);
     expect(doc?.Statement).toEqual([
       {
@@ -197,11 +208,7 @@ describe("the Organizations SCP", () => {
         Condition: {
           BoolIfExists: { "aws:MultiFactorAuthPresent": ["false"] },
           ArnLike: {
-            "aws:PrincipalArn": [
-              "arn:aws:iam::*:user/*",
-              "arn:aws:iam::*:root",
-              "arn:aws:iam::*:role/OrganizationAdmin",
-            ],
+            "aws:PrincipalArn": ["arn:aws:iam::*:user/*", "arn:aws:iam::*:root"],
           },
           ArnNotLike: { "aws:PrincipalArn": EXEMPT },
         },

@@ -215,8 +215,8 @@ export function ciSourceIpDocument(aws: AwsSpec): PolicyDocument {
 }
 
 /**
- * The Organizations SCP: sensitive actions without MFA are denied to human principals (IAM users, the
- * root user, the administrator role) in the accounts it is attached to; break-glass and CI are exempt.
+ * The Organizations SCP: sensitive actions without MFA are denied to the long-term identities of people
+ * (IAM users and the root user) in the accounts it is attached to; break-glass and CI are exempt.
  * SCPs do not restrict the management account (AWS Organizations user guide, "Service control policies").
  */
 export function organizationScpDocument(aws: AwsSpec): PolicyDocument {
@@ -227,14 +227,20 @@ export function organizationScpDocument(aws: AwsSpec): PolicyDocument {
     Resource: ["*"],
     Condition: {
       ...MFA_ABSENT,
-      ArnLike: { [PRINCIPAL_ARN_KEY]: humanPrincipalPatterns(aws) },
+      ArnLike: { [PRINCIPAL_ARN_KEY]: humanPrincipalPatterns() },
       ...exemptionCondition(aws),
     },
   });
 }
 
-export function humanPrincipalPatterns(aws: AwsSpec): string[] {
-  return ["arn:aws:iam::*:user/*", "arn:aws:iam::*:root", `arn:aws:iam::*:role/${aws.adminRole.name}`];
+/**
+ * Roles are deliberately not human principals here: role sessions carry no MFA information, "so you cannot
+ * check individual API operations for MFA" (https://docs.aws.amazon.com/IAM/latest/UserGuide/id_credentials_mfa_configure-api-require.html),
+ * and a deny conditioned on it would lock the administrator role out of sensitive actions for good. The
+ * administrator role asks for fresh MFA at sts:AssumeRole instead (adminRoleTrustDocument).
+ */
+export function humanPrincipalPatterns(): string[] {
+  return ["arn:aws:iam::*:user/*", "arn:aws:iam::*:root"];
 }
 
 /** The Terraform state bucket: no deletes or policy changes without MFA (break-glass and CI exempt), and TLS only for everyone. */

@@ -1,6 +1,7 @@
 /**
  * IAM for people: one group per human tier, the force-MFA and fresh-MFA policies on every group, and the
- * administrator role (MFA-protected trust, fresh-MFA policy, AdministratorAccess) that administrators assume.
+ * administrator role (trust requiring an MFA younger than the window, short sessions, AdministratorAccess)
+ * that administrators assume.
  */
 import { IamGroup } from "@cdktf/provider-aws/lib/iam-group";
 import { IamGroupPolicyAttachment } from "@cdktf/provider-aws/lib/iam-group-policy-attachment";
@@ -68,13 +69,12 @@ export function addHumanAccess(scope: Construct, spec: BaselineSpec, aws: AwsSpe
     }),
     "admin_administrator_access",
   );
-  addressed(
-    new IamRolePolicyAttachment(scope, "admin-fresh-mfa", {
-      role: adminRole.name,
-      policyArn: freshMfaPolicy.arn,
-    }),
-    "admin_fresh_mfa",
-  );
+  // The administrator role is gated where MFA is evaluated, at sts:AssumeRole (its trust policy), and its
+  // session's own actions are not conditioned on MFA keys: "The temporary credentials returned by AssumeRole
+  // do not include MFA information in the context, so you cannot check individual API operations for MFA"
+  // and "Once the user has assumed the role, no further MFA checks are made"
+  // (https://docs.aws.amazon.com/IAM/latest/UserGuide/id_credentials_mfa_configure-api-require.html).
+  // The fresh-MFA policy on the role would deny every sensitive action to every session under that reading.
 
   const assumeAdmin = managedPolicy(scope, "assume_admin", {
     name: "mfa-baseline-assume-admin-role",

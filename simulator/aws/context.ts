@@ -85,9 +85,11 @@ export function parseAwsRequest(input: unknown): AwsRequest {
  * - console sign-in without MFA: temporary credentials, so the key is present and false.
  * - console sign-in with MFA, GetSessionToken with MFA: true, and aws:MultiFactorAuthAge is the seconds since MFA
  *   (#condition-keys-multifactorauthage: "included in the request context only if the principal … was authenticated using MFA").
- * - assumed-role: "The temporary credentials returned by AssumeRole do not include MFA information in the context"
- *   (https://docs.aws.amazon.com/IAM/latest/UserGuide/id_credentials_mfa_configure-api-require.html); temporary
- *   credentials carry the key, so it is false. Reports differ; state the keys explicitly where it matters.
+ * - assumed-role: "The temporary credentials returned by AssumeRole do not include MFA information in the context,
+ *   so you cannot check individual API operations for MFA", and "Once the user has assumed the role, no further MFA
+ *   checks are made" (https://docs.aws.amazon.com/IAM/latest/UserGuide/id_credentials_mfa_configure-api-require.html);
+ *   temporary credentials carry the key, so it is false. Community reports differ; this is the documented and the
+ *   conservative reading (a deny on the MFA keys catches every role session). Explicit context keys state the other.
  * - web-identity: MFA is not supported for AssumeRoleWithWebIdentity (same page); temporary credentials, so false.
  */
 export function mfaKeys(credentials: Credentials | undefined, ageSeconds: number | undefined): Record<string, string> {

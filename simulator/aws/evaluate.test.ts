@@ -80,6 +80,28 @@ describe("MFA condition keys and the credentials matrix", () => {
     expect(run(fresh, { credentials: "long-term-keys", action: "iam:CreateUser" }).verdict).toMatchObject({ outcome: "mfa", requires: ["fresh-mfa"] });
   });
 
+  test("assumed-role sessions carry no MFA keys; a deny on them cannot be lifted by MFA within the session, and the verdict says why", () => {
+    // "The temporary credentials returned by AssumeRole do not include MFA information in the context, so you
+    // cannot check individual API operations for MFA." https://docs.aws.amazon.com/IAM/latest/UserGuide/id_credentials_mfa_configure-api-require.html
+    const res: ResourceSpec = {
+      "aws_iam_role.admin": { name: "admin", assume_role_policy: doc({ Effect: "Allow", Principal: { AWS: `arn:aws:iam::${ACCT}:root` }, Action: "sts:AssumeRole" }) },
+      "aws_iam_role_policy.p": { role: sym("aws_iam_role.admin", "name"), policy: doc(ALLOW_ALL, FORCE_MFA) },
+    };
+    const session = { principal: "aws_iam_role.admin", credentials: "assumed-role" as const };
+    const d = run(res, session);
+    expect(d.context).toMatchObject({ "aws:MultiFactorAuthPresent": "false" });
+    expect(d.context["aws:MultiFactorAuthAge"]).toBeUndefined();
+    expect(d.decision).toBe("explicitDeny");
+    expect(d.verdict.outcome).toBe("deny");
+    expect(d.verdict.summary).toContain("role sessions carry no MFA information");
+    expect(d.verdict.summary).toContain("id_credentials_mfa_configure-api-require");
+    // Stating the keys explicitly (the reading some users report) is honoured, and then MFA can lift the deny.
+    expect(run(res, { ...session, context: { "aws:MultiFactorAuthPresent": "true", "aws:MultiFactorAuthAge": "60" } }).decision).toBe("allow");
+    expect(run(res, { ...session, context: { "aws:MultiFactorAuthPresent": "false" } }).verdict).toMatchObject({ outcome: "mfa", requires: ["mfa"] });
+    // A role session's request that reads no MFA key is unaffected.
+    expect(run({ ...res, "aws_iam_role_policy.p": { role: sym("aws_iam_role.admin", "name"), policy: doc(ALLOW_ALL) } }, session).verdict.outcome).toBe("allow");
+  });
+
   test("mfaAgeSeconds only with MFA credentials; unknown keys are errors", () => {
     expect(() => parseAwsRequest({ principal: "x", action: "s3:GetObject", credentials: "console", mfaAgeSeconds: 3 })).toThrow(/mfaAgeSeconds/);
     expect(() => parseAwsRequest({ principal: "x", action: "s3:GetObject", colour: "red" })).toThrow(/colour/);

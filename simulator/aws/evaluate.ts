@@ -405,6 +405,19 @@ function run(p: PreparedRequest, trace: boolean): Run {
   return { core, unknowns, explain, mfaRead: env.mfaRead, ageRead: env.ageRead };
 }
 
+/**
+ * Role-session credentials from sts:AssumeRole carry no MFA information, so no MFA can lift a deny that
+ * reads the MFA keys within the session; MFA is checked when the role is assumed.
+ */
+const ROLE_SESSION_HAS_NO_MFA =
+  'role sessions carry no MFA information ("The temporary credentials returned by AssumeRole do not include MFA information in the context", https://docs.aws.amazon.com/IAM/latest/UserGuide/id_credentials_mfa_configure-api-require.html), so MFA cannot lift this deny within the session';
+
+function roleSessionWithoutMfaKeys(request: AwsRequest): boolean {
+  if (request.credentials !== "assumed-role") return false;
+  for (const k in request.context) if (isMfaKey(k.toLowerCase())) return false;
+  return true;
+}
+
 /** The MFA age at which an MFA counts as "old": the longest GetSessionToken session (36 h). */
 const OLD_MFA_SECONDS = 129_600;
 
@@ -417,6 +430,8 @@ function verdictOf(model: AwsModel, request: AwsRequest, p: PreparedRequest, bas
   if (unknowns.length) return { outcome: "indeterminate", indeterminate: [...new Set(unknowns)], summary: `cannot decide: ${unknowns[0]}` };
   if (core.decision === "allow") return { outcome: "allow", summary: core.reason };
   const canMfa = request.credentials !== "web-identity" && !(request.principal.includes("oidc-provider") || model.oidcProviders.has(request.principal));
+  if (base.mfaRead && roleSessionWithoutMfaKeys(request))
+    return { outcome: "deny", summary: `${core.reason}; ${ROLE_SESSION_HAS_NO_MFA}` };
   if (canMfa && base.mfaRead) {
     const fresh = run(withMfa(p, 0), false);
     if (fresh.core.decision === "allow" && !fresh.unknowns.length) {

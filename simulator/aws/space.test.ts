@@ -113,6 +113,20 @@ test("actions: one representative per set of statements that match, with the res
   expect(targets.filter((t) => t.action === "sts:AssumeRole").map((t) => t.resource)).not.toContain("*");
 });
 
+test("a role session without MFA is an AssumeRole session (no MFA keys); with MFA it keeps the keys", () => {
+  // https://docs.aws.amazon.com/IAM/latest/UserGuide/id_credentials_mfa_configure-api-require.html
+  const auth = dim<AwsAuthentication>("authentication");
+  const idx = space.dimensions.map(() => 0);
+  idx[0] = dim<AwsPersona>("principal").findIndex((p) => p.role === "role");
+  idx[2] = auth.findIndex((a) => a.credentials === "console");
+  expect(space.build(valuesAt(space, idx)).credentials).toBe("assumed-role");
+  idx[2] = auth.findIndex((a) => a.credentials === "console-mfa");
+  expect(space.build(valuesAt(space, idx)).credentials).toBe("console-mfa");
+  idx[0] = 0;
+  idx[2] = auth.findIndex((a) => a.credentials === "console");
+  expect(space.build(valuesAt(space, idx)).credentials).toBe("console");
+});
+
 test("a request for the caller's own user names the caller", () => {
   const targets = dim<AwsTarget>("target");
   const own = targets.findIndex((t) => t.ownUser);
@@ -132,6 +146,9 @@ function documentedOutcome(model: ReturnType<typeof compileAws>, r: AwsRequest):
   if (d.verdict.outcome === "indeterminate") return "indeterminate";
   if (d.decision === "allow") return "allow";
   if (r.credentials === "web-identity") return "deny";
+  // AssumeRole sessions carry no MFA information (id_credentials_mfa_configure-api-require.html): MFA cannot lift a deny within them.
+  const statesMfa = Object.keys(r.context).some((k) => k.toLowerCase().startsWith("aws:multifactorauth"));
+  if (r.credentials === "assumed-role" && !statesMfa) return "deny";
   const withMfa = (age: number): AwsRequest => ({
     ...r,
     context: { ...r.context, "aws:MultiFactorAuthPresent": "true", "aws:MultiFactorAuthAge": String(age) },

@@ -312,6 +312,15 @@ function authentications(ages: readonly number[]): AwsAuthentication[] {
   ];
 }
 
+/**
+ * A role session signed in without MFA is an sts:AssumeRole session: the documented reading gives it no
+ * MFA information (https://docs.aws.amazon.com/IAM/latest/UserGuide/id_credentials_mfa_configure-api-require.html).
+ * Role sessions with MFA keys stand for the reading some users report, so both are covered.
+ */
+function roleSessionCredentials(who: AwsPersona, credentials: Credentials): Credentials {
+  return who.role === "role" && credentials === "console" ? "assumed-role" : credentials;
+}
+
 /** The AWS request space of a configuration; with the spec, its break-glass users, CI repository and MFA window join the representatives. */
 export function awsContextSpace(model: TerraformModel, spec?: BaselineSpec): ContextSpace<AwsRequest> {
   const m = compileAws(model);
@@ -356,7 +365,7 @@ export function awsContextSpace(model: TerraformModel, spec?: BaselineSpec): Con
         action: target.action,
         resource,
         account: { id: account, kind: acct.kind, fullAwsAccess: true },
-        credentials: federated ? "web-identity" : auth.credentials,
+        credentials: federated ? "web-identity" : roleSessionCredentials(who, auth.credentials),
         secureTransport,
         context: ip === undefined ? {} : { "aws:SourceIp": ip },
         bindings: {},

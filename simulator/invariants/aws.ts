@@ -81,12 +81,12 @@ class Facts {
       r.groups.some((x) => x === g.administrators || x === g.employees || x === g.contractors)
     );
   }
+  /** A person in the administrators group (their administrator role sessions are gated when the role is assumed). */
   isAdministrator(r: AwsRequest): boolean {
     return (
-      (this.userName(r) !== undefined &&
-        !this.isBreakGlass(r) &&
-        r.groups.includes(this.aws.groups.administrators)) ||
-      this.isAdminRoleSession(r)
+      this.userName(r) !== undefined &&
+      !this.isBreakGlass(r) &&
+      r.groups.includes(this.aws.groups.administrators)
     );
   }
   isAdminRoleSession(r: AwsRequest): boolean {
@@ -115,6 +115,15 @@ class Facts {
     const b = this.aws.stateBucket.name;
     return r.resource === `arn:aws:s3:::${b}` || r.resource.startsWith(`arn:aws:s3:::${b}/`);
   }
+  /** Deleting or unprotecting the Terraform state (the request's action may itself be a pattern). */
+  isStateDestruction(r: AwsRequest): boolean {
+    return (
+      this.targetsStateBucket(r) &&
+      STATE_DESTRUCTIVE_ACTIONS.some(
+        (a) => a.toLowerCase() === r.action.toLowerCase() || wildcard(r.action).test(a),
+      )
+    );
+  }
   /**
    * What the request carries about MFA: `none` (aws:MultiFactorAuthPresent absent or false), `stale`
    * (present, at least the window old) or `fresh`. Explicit context keys win over the credentials sugar.
@@ -126,8 +135,21 @@ class Facts {
       key("aws:multifactorauthpresent") ??
       (r.credentials === "console-mfa" || r.credentials === "session-token-mfa" ? "true" : undefined);
     if (String(present).toLowerCase() !== "true") return "none";
-    const age = Number(key("aws:multifactorauthage") ?? r.mfaAgeSeconds ?? 0);
-    return age < this.freshMfaSeconds ? "fresh" : "stale";
+    return this.mfaAge(r) < this.freshMfaSeconds ? "fresh" : "stale";
+  }
+  mfaAge(r: AwsRequest): number {
+    const age = Object.entries(r.context).find(([k]) => k.toLowerCase() === "aws:multifactorauthage")?.[1];
+    return Number(age ?? r.mfaAgeSeconds ?? 0);
+  }
+  /**
+   * Whether the request is one an administrator-role session can make: under the documented reading with
+   * no MFA information (credentials `assumed-role`, or the key stated false); under the reading some users
+   * report with the MFA of AssumeRole, which was younger than the window and has aged at most one session.
+   */
+  isAdminRoleSessionRequest(r: AwsRequest, sessionSeconds: number): boolean {
+    if (!this.isAdminRoleSession(r) || r.credentials === "long-term-keys" || this.isWebIdentity(r))
+      return false;
+    return this.mfa(r) === "none" || this.mfaAge(r) < this.freshMfaSeconds + sessionSeconds;
   }
 }
 
@@ -154,6 +176,7 @@ export function awsInvariants(spec: BaselineSpec): Invariant<AwsRequest>[] {
     ...aws.ci.environments.map((e) => `repo:${aws.ci.repository}:environment:${e}`),
   ]);
   const account = aws.accountId;
+  const sessionSeconds = spec.sessions.adminRoleSessionHours * 3600;
 
   const invariants: Invariant<AwsRequest>[] = [
     point(
@@ -180,10 +203,23 @@ export function awsInvariants(spec: BaselineSpec): Invariant<AwsRequest>[] {
       "mfa",
     ),
     point(
+      "aws-mfa-enrolment-always-possible",
+      "A person in a tier group without MFA can always enrol an MFA device and get an MFA session: the MFA bootstrap actions are never denied to them.",
+      // The NotAction list of DenyAllExceptListedIfNoMFA; a sensitive-action pattern such as iam:Create* would deny enrolment itself.
+      // https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_examples_aws_my-sec-creds-self-manage-mfa-only.html
+      (r) => x.isTierUser(r) && x.mfa(r) === "none" && x.isBootstrap(r) && r.secureTransport,
+      (r, f) =>
+        allowed(f)
+          ? undefined
+          : `${r.principal} (${r.groups.join(", ")}) without MFA got ${f.verdict.outcome} for ${r.action} on ${r.resource}: ${f.verdict.summary}`,
+      "allow",
+    ),
+    point(
       "aws-sensitive-actions-need-fresh-mfa",
-      `Sensitive actions by people (tier groups and the administrator role) need an MFA younger than ${window} s.`,
+      `Sensitive actions by people in tier groups (IAM users) need an MFA younger than ${window} s.`,
       // https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_condition-keys.html#condition-keys-multifactorauthage
-      (r) => (x.isTierUser(r) || x.isAdminRoleSession(r)) && x.isSensitive(r) && x.mfa(r) !== "fresh",
+      // Administrator-role sessions are not conditioned on MFA keys, which they do not carry; the role is gated at AssumeRole.
+      (r) => x.isTierUser(r) && x.isSensitive(r) && x.mfa(r) !== "fresh",
       (r, f) =>
         allowed(f)
           ? `${r.action} allowed for ${r.principal} with ${x.mfa(r) === "none" ? "no MFA" : `an MFA ${r.mfaAgeSeconds} s old`} (window ${window} s): ${f.verdict.summary}`
@@ -192,7 +228,7 @@ export function awsInvariants(spec: BaselineSpec): Invariant<AwsRequest>[] {
     ),
     point(
       "aws-admin-role-needs-fresh-mfa",
-      `The administrator role ${aws.adminRole.name} is assumed only with an MFA younger than ${window} s.`,
+      `The administrator role ${aws.adminRole.name} is assumed only with an MFA younger than ${window} s, so its sessions start with fresh MFA (and last at most ${spec.sessions.adminRoleSessionHours} h).`,
       // https://docs.aws.amazon.com/IAM/latest/UserGuide/id_credentials_mfa_configure-api-require.html
       (r) =>
         r.action.toLowerCase() === "sts:assumerole" &&
@@ -204,6 +240,25 @@ export function awsInvariants(spec: BaselineSpec): Invariant<AwsRequest>[] {
           ? `${r.principal} assumed ${aws.adminRole.name} with ${x.mfa(r) === "none" ? "no MFA" : `an MFA ${r.mfaAgeSeconds} s old`}`
           : undefined,
       "mfa",
+    ),
+    point(
+      "aws-admin-role-session-can-do-sensitive-actions",
+      `An administrator who assumed ${aws.adminRole.name} with fresh MFA can perform sensitive actions within the session (over TLS; deleting or unprotecting Terraform state excepted).`,
+      // "The temporary credentials returned by AssumeRole do not include MFA information in the context, so you cannot
+      // check individual API operations for MFA"; "Once the user has assumed the role, no further MFA checks are made."
+      // https://docs.aws.amazon.com/IAM/latest/UserGuide/id_credentials_mfa_configure-api-require.html
+      // The state bucket asks every principal but break-glass and CI for MFA (aws-state-deletion-needs-mfa): administrators
+      // delete state as IAM users with an MFA session.
+      (r) =>
+        x.isAdminRoleSessionRequest(r, sessionSeconds) &&
+        x.isSensitive(r) &&
+        r.secureTransport &&
+        !x.isStateDestruction(r),
+      (r, f) =>
+        allowed(f)
+          ? undefined
+          : `${aws.adminRole.name} session (${x.mfa(r) === "none" ? "no MFA information, as AWS documents for AssumeRole credentials" : `MFA ${x.mfaAge(r)} s old`}) got ${f.verdict.outcome} for ${r.action}: the administrator role cannot do sensitive actions (${f.verdict.summary})`,
+      "allow",
     ),
     point(
       "aws-ci-role-only-from-its-repository",
@@ -227,10 +282,7 @@ export function awsInvariants(spec: BaselineSpec): Invariant<AwsRequest>[] {
       "aws-state-deletion-needs-mfa",
       `Nobody but break-glass and the CI role deletes or unprotects the Terraform state in ${aws.stateBucket.name} without MFA.`,
       (r) =>
-        x.targetsStateBucket(r) &&
-        STATE_DESTRUCTIVE_ACTIONS.some(
-          (a) => a.toLowerCase() === r.action.toLowerCase() || wildcard(r.action).test(a),
-        ) &&
+        x.isStateDestruction(r) &&
         !x.isBreakGlass(r) &&
         x.roleName(r) !== aws.ci.roleName &&
         !x.isWebIdentity(r) &&
@@ -240,12 +292,16 @@ export function awsInvariants(spec: BaselineSpec): Invariant<AwsRequest>[] {
     ),
     point(
       "aws-admin-never-without-fresh-mfa",
-      "An administrator (administrators group or administrator role) is never allowed a sensitive action without fresh MFA, nor anything beyond MFA bootstrap without MFA.",
-      // The AWS half of the cross-provider rule: AWS cannot tell phishing-resistant MFA apart, so fresh MFA is the strongest it can demand.
+      `An administrator is never allowed a sensitive action without fresh MFA, nor to assume ${aws.adminRole.name} without it, nor anything beyond MFA bootstrap without MFA.`,
+      // The AWS half of the cross-provider rule: AWS cannot tell phishing-resistant MFA apart, so fresh MFA is the strongest it can
+      // demand. It is demanded of the administrators' IAM users and when they assume the administrator role, where AWS evaluates MFA;
+      // the role's sessions carry no MFA information (id_credentials_mfa_configure-api-require.html).
       (r) =>
         x.isAdministrator(r) &&
-        ((x.isSensitive(r) && x.mfa(r) !== "fresh") ||
-          (!x.isAdminRoleSession(r) && x.mfa(r) === "none" && !x.isBootstrap(r))),
+        (((x.isSensitive(r) ||
+          (r.action.toLowerCase() === "sts:assumerole" && x.targetsRole(r, aws.adminRole.name))) &&
+          x.mfa(r) !== "fresh") ||
+          (x.mfa(r) === "none" && !x.isBootstrap(r))),
       (r, f) =>
         allowed(f)
           ? `administrator ${r.principal} did ${r.action} with ${x.mfa(r) === "none" ? "no MFA" : `an MFA ${r.mfaAgeSeconds} s old`}`

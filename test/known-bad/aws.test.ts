@@ -14,6 +14,7 @@ import { awsContextSpace } from "../../simulator/aws/space";
 import { awsInvariants } from "../../simulator/invariants/aws";
 import { editPolicyDocuments, type Statement } from "../../simulator/invariants/aws-variants";
 import { TfJson, type TerraformModel, type TfValue } from "../../simulator/terraform/model";
+import { withResources } from "../../simulator/verify/variants";
 import { invariantProperty, verifyExhaustively, type InvariantResult } from "../../simulator/verify/verify";
 import { exampleSynth } from "../support/example-synth";
 
@@ -211,4 +212,101 @@ describe.each([
 test("the example organisation keeps its break-glass users unblocked and its CI role to its repository", () => {
   expect(verifyOne(example, "aws-break-glass-never-blocked").status).toBe("proved");
   expect(verifyOne(example, "aws-ci-role-only-from-its-repository").status).toBe("proved");
+});
+
+/** The fresh-MFA policy attached to the administrator role again, as the baseline once did. */
+function freshMfaOnAdminRole(): TerraformModel {
+  const access = example.resources.get("aws_iam_role_policy_attachment.admin_administrator_access");
+  const fresh = example.resources.get("aws_iam_group_policy_attachment.fresh_mfa_administrators");
+  if (!access || !fresh) throw new Error("the example changed: no admin role or fresh-MFA attachment to copy");
+  expect(example.resources.has("aws_iam_role_policy_attachment.admin_fresh_mfa")).toBe(false);
+  const address = "aws_iam_role_policy_attachment.admin_fresh_mfa";
+  return withResources(example, [
+    ...example.resources.values(),
+    {
+      ...access,
+      address,
+      name: "admin_fresh_mfa",
+      values: { ...access.values, policy_arn: fresh.values.policy_arn },
+      location: { ...access.location, address },
+    },
+  ]);
+}
+
+/** The SCP's human principals widened to the administrator role again. */
+function scpCoversAdminRole(): TerraformModel {
+  return editStatement("aws_organizations_policy.sensitive_actions_mfa", "DenySensitiveActionsWithoutMfa", (s) => {
+    const like = conditionOf(s).ArnLike;
+    const values = like["aws:PrincipalArn"];
+    like["aws:PrincipalArn"] = [...(Array.isArray(values) ? values : [values]), `arn:aws:iam::*:role/${aws.adminRole.name}`];
+  });
+}
+
+describe.each([
+  ["the fresh-MFA policy re-attached to the administrator role", freshMfaOnAdminRole, "aws_iam_policy.fresh_mfa"],
+  ["the SCP's MFA deny widened to the administrator role", scpCoversAdminRole, "aws_organizations_policy.sensitive_actions_mfa"],
+])("%s", (_what, build, culprit) => {
+  // "The temporary credentials returned by AssumeRole do not include MFA information in the context, so you cannot
+  // check individual API operations for MFA." A deny on the MFA keys then catches every session of the role.
+  // https://docs.aws.amazon.com/IAM/latest/UserGuide/id_credentials_mfa_configure-api-require.html
+  const id = "aws-admin-role-session-can-do-sensitive-actions";
+  let bad: TerraformModel;
+  beforeAll(() => {
+    bad = build();
+  });
+
+  test(`verify refutes '${id}': the administrator role cannot do sensitive actions, and ${culprit} is named`, () => {
+    const r = verifyOne(bad, id);
+    expect(r.status).toBe("refuted");
+    const ce = r.counterexamples[0];
+    expect((ce.context as AwsRequest).principal).toBe(`arn:aws:iam::${aws.accountId}:role/${aws.adminRole.name}`);
+    expect(ce.message).toContain("the administrator role cannot do sensitive actions");
+    expect(ce.message).toContain(culprit);
+    expect(ce.actual).not.toBe("allow");
+    expect(r.counterexamples.some((c) => (c.context as AwsRequest).credentials === "assumed-role")).toBe(true);
+  });
+
+  test("the printed scenario case expects allow and reproduces the lockout", () => {
+    const ce = verifyOne(bad, id).counterexamples[0];
+    const [scenario] = parse(ce.scenario) as [{ context: unknown; expect: { outcome: string } }];
+    expect(scenario.expect.outcome).toBe("allow");
+    const request = parseAwsRequest(scenario.context);
+    expect(awsAdapter.evaluate(awsAdapter.compile(bad), request).verdict.outcome).not.toBe("allow");
+    expect(awsAdapter.evaluate(awsAdapter.compile(example), request).verdict.outcome).toBe("allow");
+  });
+
+  test("the property finds an administrator-role session that is refused a sensitive action", () => {
+    const ce = propertyCounterexample(bad, id);
+    expect(ce?.context.principal).toBe(`arn:aws:iam::${aws.accountId}:role/${aws.adminRole.name}`);
+    expect(ce?.message).toContain("the administrator role cannot do sensitive actions");
+  });
+});
+
+describe("iam:Create* among the sensitive actions of the fresh-MFA policy", () => {
+  // iam:Create* also matches iam:CreateVirtualMFADevice: a user without MFA could never enrol a device.
+  // https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_examples_aws_my-sec-creds-self-manage-mfa-only.html
+  const id = "aws-mfa-enrolment-always-possible";
+  let bad: TerraformModel;
+  beforeAll(() => {
+    bad = editStatement("aws_iam_policy.fresh_mfa", "DenySensitiveActionsWithoutMfa", (s) => {
+      s.Action = [...(s.Action as string[]), "iam:Create*"];
+    });
+  });
+
+  test("verify refutes 'MFA enrolment is always possible' with iam:CreateVirtualMFADevice", () => {
+    const r = verifyOne(bad, id);
+    expect(r.status).toBe("refuted");
+    expect(r.counterexamples.map((c) => (c.context as AwsRequest).action)).toContain("iam:CreateVirtualMFADevice");
+    for (const ce of r.counterexamples) expect(ce.message).toContain("aws_iam_policy.fresh_mfa");
+  });
+
+  test("the property finds a user without MFA who cannot enrol", () => {
+    const ce = propertyCounterexample(bad, id);
+    expect(ce?.context.action).toBe("iam:CreateVirtualMFADevice");
+  });
+});
+
+test("the example organisation lets administrator-role sessions do sensitive actions and every tier user enrol MFA", () => {
+  expect(verifyOne(example, "aws-admin-role-session-can-do-sensitive-actions").status).toBe("proved");
+  expect(verifyOne(example, "aws-mfa-enrolment-always-possible").status).toBe("proved");
 });

@@ -162,12 +162,28 @@ describe("the relational variants", () => {
   test("exclusions go only to rules that no stricter rule follows", () => {
     const eligible = exclusionEligibleRules(compileOkta(model));
     expect(eligible.gsp).toEqual(
-      expect.arrayContaining([...rule("Deny blocked countries"), ...rule("Everywhere else: MFA")]),
+      expect.arrayContaining([
+        ...rule("Deny blocked countries"),
+        ...rule("Everywhere else: MFA"),
+        ...rule("Anywhere: MFA"),
+      ]),
     );
-    // The trusted networks' no-MFA rule is followed by "Everywhere else: MFA"; the administrators' MFA
-    // rule by the workforce policy's deny rules.
+    // The trusted networks' no-MFA rule is followed by "Everywhere else: MFA", which asks for more.
     expect(eligible.gsp).not.toEqual(expect.arrayContaining(rule("Trusted networks: no MFA prompt")));
-    expect(eligible.gsp).not.toEqual(expect.arrayContaining(rule("Administrators: MFA every sign-in")));
+    // The deny rules of the later policies repeat the administrators' own deny rules, which a request
+    // reaching "Administrators: MFA every sign-in" has already failed: they cannot match it.
+    expect(eligible.gsp).toEqual(expect.arrayContaining(rule("Administrators: MFA every sign-in")));
+  });
+
+  test("a later deny counts unless a rule the request already failed in its policy repeats it", () => {
+    const [adminMfa] = rule("Administrators: MFA every sign-in");
+    const adminDenies = rule("Deny blocked countries").filter((a) => a.includes("administrators"));
+    expect(adminDenies).toHaveLength(1);
+    const loosened = withResourceValues(model, adminDenies[0], (v) => ({
+      ...v,
+      users_excluded: [...(v.users_excluded as string[]), OKTA_ANYONE],
+    }));
+    expect(exclusionEligibleRules(compileOkta(loosened)).gsp).not.toContain(adminMfa);
   });
 
   test("why: excluding an employee from the trusted networks' no-MFA rule sends them to a stricter rule", () => {

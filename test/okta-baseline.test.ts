@@ -66,6 +66,25 @@ describe("example baseline on Okta", () => {
     ).toMatch(/deny_anonymisers/);
   });
 
+  // A user in no tier group (a partner, or someone not yet put in a tier) reaches the policy assigned to
+  // the built-in Everyone group, which "contains all users in your Okta org"
+  // (https://help.okta.com/en-us/content/topics/users-groups-profiles/usgp-group-types.htm).
+  it("a user in no tier group is denied from a blocked country and behind Tor, and needs MFA elsewhere, the office included", () => {
+    const partner = { user: { id: "00u1partner00000pat1" } };
+    const kp = run({ ...partner, app: SLACK, country: "KP", ip: HOME, authenticators: pushAgo(0) });
+    expect(kp.verdict.outcome).toBe("deny");
+    expect(kp.globalSession?.rule).toMatch(/session_everyone_deny_blocked_countries/);
+    expect(run({ ...partner, app: SLACK, ip: HOME, anonymizer: "tor" }).globalSession?.rule).toMatch(
+      /session_everyone_deny_anonymisers/,
+    );
+    for (const ip of [HOME, LONDON]) {
+      const d = run({ ...partner, ip, authenticators: [{ authenticator: "password" }] });
+      expect(d.globalSession?.rule).toMatch(/session_everyone_anywhere_mfa/);
+      expect(d.verdict).toMatchObject({ outcome: "mfa", requires: ["mfa"] });
+      expect(d.assumptions).toEqual([]);
+    }
+  });
+
   it("employees on the trusted network get no session MFA prompt, but the app still asks for 2FA", () => {
     const onNet = run({ ...employee, app: SLACK, ip: LONDON });
     expect(onNet.globalSession?.rule).toMatch(/trusted_networks_no_mfa_prompt/);

@@ -248,6 +248,63 @@ describe("global session policies (help.okta.com/oie/en-us/content/topics/identi
   });
 });
 
+// Users in no tier group would otherwise reach Okta's default global session policy, whose Default Rule
+// the provider cannot manage. The built-in Everyone group "contains all users in your Okta org"
+// (help.okta.com/en-us/content/topics/users-groups-profiles/usgp-group-types.htm), read with the
+// okta_everyone_group data source (registry.terraform.io/providers/okta/okta/latest/docs/data-sources/everyone_group).
+describe("global session policy for everyone else", () => {
+  const everyoneData = Object.keys(
+    (JSON.parse(out) as { data: Record<string, Record<string, unknown>> }).data.okta_everyone_group,
+  );
+  const everyonePolicy = refTo(out, "okta_policy_signon", "MFA baseline: everyone else session");
+
+  it("is assigned to the built-in Everyone group, after the tier policies (priority 3)", () => {
+    expect(everyoneData).toHaveLength(1);
+    expect(out).toHaveResourceWithProperties(PolicySignon, {
+      name: "MFA baseline: everyone else session",
+      status: "ACTIVE",
+      priority: 3,
+      groups_included: [`\${data.okta_everyone_group.${everyoneData[0]}.id}`],
+    });
+  });
+
+  it("denies blocked countries and anonymisers for everyone but break-glass, then asks for MFA everywhere, with no trusted-network exemption", () => {
+    expect(ruleOrder(out, "okta_policy_rule_signon", everyonePolicy)).toEqual([
+      "Deny blocked countries",
+      "Deny anonymisers",
+      "New country or impossible travel: MFA",
+      "Anywhere: MFA",
+    ]);
+    expect(out).toHaveResourceWithProperties(PolicyRuleSignon, {
+      policy_id: everyonePolicy,
+      name: "Deny blocked countries",
+      access: "DENY",
+      network_includes: [zoneRef("MFA baseline: blocked countries")],
+      users_excluded: BG,
+    });
+    expect(out).toHaveResourceWithProperties(PolicyRuleSignon, {
+      policy_id: everyonePolicy,
+      name: "Deny anonymisers",
+      access: "DENY",
+      network_includes: [zoneRef("MFA baseline: anonymisers")],
+      users_excluded: BG,
+    });
+    const last = named(out, "okta_policy_rule_signon", "Anywhere: MFA");
+    expect(last).toMatchObject({
+      policy_id: everyonePolicy,
+      access: "ALLOW",
+      network_connection: "ANYWHERE",
+      primary_factor: "PASSWORD_IDP",
+      mfa_required: true,
+      mfa_prompt: "SESSION",
+      mfa_lifetime: 12 * 60,
+      session_lifetime: 12 * 60,
+      session_persistent: false,
+    });
+    expect(last.users_excluded).toBeUndefined();
+  });
+});
+
 describe("authentication policies (help.okta.com/oie/en-us/Content/Topics/identity-engine/policies/add-app-sign-on-policy-rule.htm)", () => {
   const adminApps = refTo(out, "okta_app_signon_policy", "MFA baseline: admin apps");
   const generalApps = refTo(out, "okta_app_signon_policy", "MFA baseline: general apps");
@@ -365,7 +422,8 @@ describe("break-glass", () => {
       ...resourcesOf(out, "okta_policy_rule_signon"),
       ...resourcesOf(out, "okta_app_signon_policy_rule"),
     ].filter((r) => r.access === "DENY");
-    expect(denies.length).toBe(6);
+    // Country and anonymiser denies in three session policies, high risk in two authentication policies.
+    expect(denies.length).toBe(8);
     for (const rule of denies) expect(rule.users_excluded).toEqual(BG);
   });
 

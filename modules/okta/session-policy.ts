@@ -1,14 +1,21 @@
 /**
- * Global session policies (type OKTA_SIGN_ON): one for administrators, one for employees and contractors.
- * GSP rules have no group condition, only "exclude users" (help.okta.com …/add-okta-sign-on-policy-rule.htm),
- * so the tiers get separate policies, administrators first (priority 1 is evaluated first and the first
- * policy whose groups match applies: developer.okta.com/docs/reference/api/policy/ §Policy evaluation).
+ * Global session policies (type OKTA_SIGN_ON): one for administrators, one for employees and contractors,
+ * and one for everyone else. GSP rules have no group condition, only "exclude users"
+ * (help.okta.com …/add-okta-sign-on-policy-rule.htm), so the tiers get separate policies, administrators
+ * first (priority 1 is evaluated first and the first policy whose groups match applies:
+ * developer.okta.com/docs/reference/api/policy/ §Policy evaluation).
+ *
+ * The third policy is assigned to the built-in Everyone group, which holds every user of the org, at the
+ * lowest priority of the three: partners and people not (yet) in a tier group reach it instead of Okta's
+ * default policy, whose Default Rule the provider cannot manage ("Default Rule is immutable"). The
+ * country and anonymiser rules apply to all of them, as in Entra, where they cover guests too.
  *
  * Rules are evaluated in priority order and the first match wins. Each policy ends in an unconditional
  * rule that requires MFA and is never a deny: break-glass users, excluded from every rule with a
  * condition that could fail, land there instead of falling through to the org's default policy.
  */
 import { Behavior } from "@cdktf/provider-okta/lib/behavior";
+import { DataOktaEveryoneGroup } from "@cdktf/provider-okta/lib/data-okta-everyone-group";
 import { PolicyRuleSignon, type PolicyRuleSignonConfig } from "@cdktf/provider-okta/lib/policy-rule-signon";
 import { PolicySignon } from "@cdktf/provider-okta/lib/policy-signon";
 import { Construct } from "constructs";
@@ -34,6 +41,9 @@ export interface OktaSessionRules {
 export class OktaSessionPolicies extends Construct {
   readonly administrators: OktaSessionRules;
   readonly workforce: OktaSessionRules;
+  /** Everyone in no tier group: the built-in Everyone group, evaluated after the tier policies. */
+  readonly everyone: OktaSessionRules;
+  readonly everyoneGroup: DataOktaEveryoneGroup;
   readonly newCountry: Behavior;
   readonly velocity: Behavior;
 
@@ -121,31 +131,48 @@ export class OktaSessionPolicies extends Construct {
       priority: 2,
       groupsIncluded: [groups.employees, groups.contractors],
     });
-    const workforceRules: RuleSettings[] = [...networkRules()];
-    if (zones.anonymisers && networks.anonymisers === "require-mfa") {
-      workforceRules.push({
-        name: "Anonymisers: MFA every sign-in",
+    // Anonymisers (when they only need MFA) and unusual behaviour prompt at every sign-in, before any
+    // rule that would let the session's MFA lifetime or a trusted network stand in for it.
+    const stepUpRules = (): RuleSettings[] => {
+      const rules: RuleSettings[] = [];
+      if (zones.anonymisers && networks.anonymisers === "require-mfa") {
+        rules.push({
+          name: "Anonymisers: MFA every sign-in",
+          access: "ALLOW",
+          networkConnection: "ZONE",
+          networkIncludes: [zones.anonymisers.id],
+          primaryFactor: "PASSWORD_IDP",
+          mfaRequired: true,
+          mfaPrompt: "ALWAYS",
+          usersExcluded: bg,
+          ...userSession,
+        });
+      }
+      rules.push({
+        name: "New country or impossible travel: MFA",
         access: "ALLOW",
-        networkConnection: "ZONE",
-        networkIncludes: [zones.anonymisers.id],
+        networkConnection: "ANYWHERE",
+        behaviors: [this.newCountry.id, this.velocity.id],
         primaryFactor: "PASSWORD_IDP",
         mfaRequired: true,
         mfaPrompt: "ALWAYS",
         usersExcluded: bg,
         ...userSession,
       });
-    }
-    workforceRules.push({
-      name: "New country or impossible travel: MFA",
+      return rules;
+    };
+    const sessionMfa = (name: string): RuleSettings => ({
+      name,
       access: "ALLOW",
       networkConnection: "ANYWHERE",
-      behaviors: [this.newCountry.id, this.velocity.id],
       primaryFactor: "PASSWORD_IDP",
       mfaRequired: true,
-      mfaPrompt: "ALWAYS",
-      usersExcluded: bg,
+      mfaPrompt: "SESSION",
+      mfaLifetime: userMinutes,
       ...userSession,
     });
+
+    const workforceRules: RuleSettings[] = [...networkRules(), ...stepUpRules()];
     if (zones.trusted.length > 0) {
       workforceRules.push({
         name: "Trusted networks: no MFA prompt",
@@ -158,19 +185,30 @@ export class OktaSessionPolicies extends Construct {
         ...userSession,
       });
     }
-    workforceRules.push({
-      name: "Everywhere else: MFA",
-      access: "ALLOW",
-      networkConnection: "ANYWHERE",
-      primaryFactor: "PASSWORD_IDP",
-      mfaRequired: true,
-      mfaPrompt: "SESSION",
-      mfaLifetime: userMinutes,
-      ...userSession,
-    });
+    workforceRules.push(sessionMfa("Everywhere else: MFA"));
     this.workforce = {
       policy: workforcePolicy,
       rules: addRules(this, "workforce", workforcePolicy, workforceRules),
+    };
+
+    // Users outside the tier groups are not known members of the organisation: no trusted-network
+    // exemption, otherwise the workforce's rules.
+    this.everyoneGroup = new DataOktaEveryoneGroup(this, "everyone-group", {});
+    const everyonePolicy = new PolicySignon(this, "everyone-policy", {
+      name: "MFA baseline: everyone else session",
+      description:
+        "Users in no tier group (partners, people not yet in a tier): blocked networks denied, MFA everywhere",
+      status: "ACTIVE",
+      priority: 3,
+      groupsIncluded: [this.everyoneGroup.id],
+    });
+    this.everyone = {
+      policy: everyonePolicy,
+      rules: addRules(this, "everyone", everyonePolicy, [
+        ...networkRules(),
+        ...stepUpRules(),
+        sessionMfa("Anywhere: MFA"),
+      ]),
     };
   }
 }

@@ -95,6 +95,18 @@ describe("networks", () => {
       mfa_prompt: "ALWAYS",
       priority: 2,
     });
+    expect(
+      ruleOrder(
+        out,
+        "okta_policy_rule_signon",
+        refTo(out, "okta_policy_signon", "MFA baseline: everyone else session"),
+      ),
+    ).toEqual([
+      "Deny blocked countries",
+      "Anonymisers: MFA every sign-in",
+      "New country or impossible travel: MFA",
+      "Anywhere: MFA",
+    ]);
   });
 
   it("anonymisers: ignore creates neither the zone nor a rule", () => {

@@ -4,15 +4,18 @@
  */
 import type { BaselineSpec } from "../../modules/spec";
 import { compileOkta } from "../okta/compile";
-import { isUnreadable, type AppAction, type GspAction, type OktaModel } from "../okta/model";
+import {
+  isUnreadable,
+  type AppAction,
+  type GspAction,
+  type GspConditions,
+  type GspRule,
+  type NetworkCondition,
+  type OktaModel,
+} from "../okta/model";
 import { OKTA_ANYONE } from "../okta/space";
 import { withResources } from "../verify/variants";
-import {
-  TfSymbol,
-  type TerraformModel,
-  type TfObject,
-  type TfValue,
-} from "../terraform/model";
+import { TfSymbol, type TerraformModel, type TfObject, type TfValue } from "../terraform/model";
 
 export { reversedDeclarationOrder, withResourceValues, withoutResource } from "../verify/variants";
 
@@ -66,18 +69,32 @@ interface Eligible {
  * rules and then every later policy ("If none of the Policy Rules have conditions that can be met, then
  * the next Policy in the list is considered"); for an authentication policy its later rules down to the
  * catch-all. Excluding someone from a lenient rule that a deny follows sends them to the deny, so an
- * exclusion is only sound on a rule none of whose successors is stricter (or could not be read).
+ * exclusion is only sound on a rule none of whose successors is stricter (or could not be read). A
+ * successor that repeats the conditions of a rule the request already failed in the same policy (a
+ * country deny in the next policy, after the same deny in this one) cannot match, and does not count.
  */
 export function exclusionEligibleRules(model: OktaModel): Eligible {
   const gsp: string[] = [];
   const sessionRules = model.globalSession.flatMap((tier) => tier.flatMap((p) => p.rules.flat()));
-  sessionRules.forEach((rule, i) => {
-    if (rule.system || !rule.active || isUnreadable(rule.body)) return;
-    const action = rule.body.action;
-    const later = sessionRules.slice(i + 1).filter((r) => r.active);
-    if (later.every((r) => !isUnreadable(r.body) && gspNotStricter(action, r.body.action)))
-      gsp.push(rule.key);
-  });
+  for (const tier of model.globalSession)
+    for (const policy of tier)
+      policy.rules.forEach((group, g) => {
+        // Rules of this policy in an earlier priority group: a request that matches `rule` failed each.
+        const failedBefore = policy.rules.slice(0, g).flat();
+        for (const rule of group) {
+          if (rule.system || !rule.active || isUnreadable(rule.body)) continue;
+          const action = rule.body.action;
+          const later = sessionRules.slice(sessionRules.indexOf(rule) + 1).filter((r) => r.active);
+          if (
+            later.every(
+              (r) =>
+                !isUnreadable(r.body) &&
+                (gspNotStricter(action, r.body.action) || shadowed(r.body.conditions, failedBefore)),
+            )
+          )
+            gsp.push(rule.key);
+        }
+      });
   const app: string[] = [];
   for (const policy of model.appPolicies.values()) {
     if (isUnreadable(policy)) continue;
@@ -91,6 +108,37 @@ export function exclusionEligibleRules(model: OktaModel): Eligible {
     });
   }
   return { gsp, app };
+}
+
+/**
+ * Whether a later session rule can never match a request that got past `failedBefore`: one of them has
+ * the same conditions and excludes no user that the later rule does not exclude too. The later rule
+ * keeps its own exclusions in the variant, or gains the same ones if it is eligible itself.
+ */
+function shadowed(later: GspConditions, failedBefore: readonly GspRule[]): boolean {
+  return failedBefore.some(
+    (e) =>
+      e.active &&
+      !isUnreadable(e.body) &&
+      sameGspConditions(e.body.conditions, later) &&
+      [...e.body.conditions.usersExcluded].every((u) => later.usersExcluded.has(u)),
+  );
+}
+
+function sameGspConditions(a: GspConditions, b: GspConditions): boolean {
+  const sameList = (x: readonly string[], y: readonly string[]) =>
+    x.length === y.length && [...x].sort().every((v, i) => v === [...y].sort()[i]);
+  const network = (n: NetworkCondition) =>
+    n.connection === "ANYWHERE" ? "ANYWHERE" : `in ${[...n.include].sort()} out ${[...n.exclude].sort()}`;
+  const idp = (c: GspConditions["identityProvider"]) =>
+    c.provider === "SPECIFIC_IDP" ? `SPECIFIC_IDP ${[...c.ids].sort()}` : c.provider;
+  return (
+    network(a.network) === network(b.network) &&
+    a.authType === b.authType &&
+    idp(a.identityProvider) === idp(b.identityProvider) &&
+    a.risk === b.risk &&
+    sameList(a.behaviors, b.behaviors)
+  );
 }
 
 /** Every user and group the configuration (and the spec) names, plus a user it does not. */

@@ -109,7 +109,9 @@ function trustedRanges(spec: BaselineSpec) {
 // -- the invariants --------------------------------------------------------------------------------------
 
 function point(
-  inv: Omit<PointInvariant<Ctx>, "kind" | "provider" | "expected"> & { readonly expected: Outcome | ExpectedResult },
+  inv: Omit<PointInvariant<Ctx>, "kind" | "provider" | "expected"> & {
+    readonly expected: Outcome | ExpectedResult;
+  },
 ): PointInvariant<Ctx> {
   const { expected, ...rest } = inv;
   return { ...rest, kind: "point", provider: "okta", expected: () => expected };
@@ -124,11 +126,6 @@ export function oktaInvariants(spec: BaselineSpec, model?: TerraformModel): Inva
   if (!okta) throw new Error("oktaInvariants: the spec has no okta section");
   const breakGlass = new Set(okta.breakGlassUserIds);
   const admins = tierGroupKeys(okta, "administrators", model);
-  const members = new Set(
-    (["administrators", "employees", "contractors"] as const).flatMap((t) => [
-      ...tierGroupKeys(okta, t, model),
-    ]),
-  );
   const adminApps = new Set(okta.adminApps);
   const trusted = trustedRanges(spec);
   const adminWindow = spec.sessions.adminSignInFrequencyHours * 3600;
@@ -136,11 +133,6 @@ export function oktaInvariants(spec: BaselineSpec, model?: TerraformModel): Inva
 
   const isBreakGlass = (c: Ctx) => breakGlass.has(c.user.id);
   const isAdmin = (c: Ctx) => c.user.groups.some((g) => admins.has(g));
-  /**
-   * In a tier group, so under the baseline's global session policies. Anyone else falls to the org's
-   * default global session policy, which is not part of the configuration.
-   */
-  const governed = (c: Ctx) => c.user.groups.some((g) => members.has(g)) && !isBreakGlass(c);
   const hops = (c: Ctx) => [...c.forwardedFor, ...(c.ip ? [c.ip] : [])];
   /** Every address of the request is on a trusted network of the spec. */
   const onTrustedNetwork = (c: Ctx) =>
@@ -248,8 +240,8 @@ export function oktaInvariants(spec: BaselineSpec, model?: TerraformModel): Inva
     invariants.push(
       point({
         id: "okta-blocked-countries-denied",
-        title: `Members of the tier groups signing in from ${[...blocked].join(", ")} are denied (break-glass aside)`,
-        applies: (c) => c.country !== undefined && blocked.has(c.country) && governed(c),
+        title: `Everyone signing in from ${[...blocked].join(", ")} is denied, in a tier group or not (break-glass aside)`,
+        applies: (c) => c.country !== undefined && blocked.has(c.country) && !isBreakGlass(c),
         violation: (_c, f) => notDenied(f),
         expected: "deny",
       }),
@@ -261,9 +253,9 @@ export function oktaInvariants(spec: BaselineSpec, model?: TerraformModel): Inva
       point({
         id: "okta-anonymisers",
         title: block
-          ? "Members of the tier groups signing in through Tor or an anonymising proxy are denied (break-glass aside)"
-          : "Members of the tier groups signing in through Tor or an anonymising proxy are never allowed without MFA in that sign-in (break-glass aside)",
-        applies: (c) => anonymised(c) && governed(c),
+          ? "Everyone signing in through Tor or an anonymising proxy is denied, in a tier group or not (break-glass aside)"
+          : "Everyone signing in through Tor or an anonymising proxy is never allowed without MFA in that sign-in, in a tier group or not (break-glass aside)",
+        applies: (c) => anonymised(c) && !isBreakGlass(c),
         violation: (c, f) => (block ? notDenied(f) : allowedWithoutFreshMfa(c, f)),
         expected: block ? "deny" : "mfa",
       }),

@@ -68,6 +68,28 @@ describe("authentication policy: rule selection and conditions", () => {
     expect(other.assumptions.join(" ")).toMatch(/catch-all rule not managed here/);
   });
 
+  // "If you deny access, skip to the last step" (help add-app-sign-on-policy-rule): the deny rule is
+  // the matched rule and decides; it sets no factor mode or re-authentication of its own.
+  it("a matched deny rule is reported as the deciding authentication rule", () => {
+    const m = model({
+      high_risk: { name: "High risk: deny", priority: 0, risk_score: "HIGH", access: "DENY" },
+      admins: { name: "Admins", priority: 1, factor_mode: "2FA", constraints: [PR] },
+    });
+    const d = run(m, { ...admin, risk: "HIGH" });
+    expect(d.verdict).toMatchObject({
+      outcome: "deny",
+      summary: "denied by authentication rule okta_app_signon_policy_rule.high_risk",
+    });
+    expect(d.authentication).toMatchObject({
+      policy: "okta_app_signon_policy.admin_apps",
+      rule: "okta_app_signon_policy_rule.high_risk",
+      action: { access: "DENY" },
+    });
+    expect(d.factorMode).toBeUndefined();
+    expect(d.constraints).toBeUndefined();
+    expect(d.reauthentication).toBeUndefined();
+  });
+
   it("catch_all = false makes the catch-all deny", () => {
     const m = model({}, {}, { catch_all: false });
     expect(run(m, { user: { id: "okta_user.x" }, app: APP }).verdict.outcome).toBe("deny");

@@ -112,7 +112,10 @@ export function compileOkta(model: TerraformModel): OktaModel {
     }));
   }
 
-  // Everyone.
+  // Everyone: "The default Everyone group contains all users in your Okta org"
+  // (help.okta.com/en-us/content/topics/users-groups-profiles/usgp-group-types.htm); the provider reads
+  // it with data.okta_everyone_group or, equivalently, data.okta_group with name = "Everyone"
+  // (registry.terraform.io/providers/okta/okta/latest/docs/data-sources/everyone_group).
   const everyoneGroups = new Set<string>(
     model.dataSourcesOfType("okta_everyone_group").map((d) => d.address),
   );

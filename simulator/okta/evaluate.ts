@@ -635,13 +635,15 @@ function decide(e: Evaluation): OktaDecision {
     mfaPrompt: a.mfaPrompt,
   };
 
+  // The matched authentication rule is reported whatever its access, so a deny names its rule.
   let authentication: OktaMatch<AppAction> | undefined;
   let appDenied: string | undefined;
   if (ctx.app !== undefined) {
     const found = appPolicyFor(e, ctx.app);
-    if (found.denied) appDenied = found.denied;
-    else authentication = found.match;
+    authentication = found.match;
+    appDenied = found.denied;
   }
+  const granting = authentication?.action.access === "ALLOW" ? authentication.action : undefined;
 
   const enrollment = evaluateEnrollment(e, a, authentication?.action);
   const details = {
@@ -651,8 +653,8 @@ function decide(e: Evaluation): OktaDecision {
     authentication,
     session,
     enrollment,
-    factorMode: authentication?.action.factorMode,
-    constraints: authentication?.action.constraints.map((c) => c.text),
+    factorMode: granting?.factorMode,
+    constraints: granting?.constraints.map((c) => c.text),
   };
 
   // "A session DENY denies every app" (reference X4, inferred from the union of both policies).
@@ -666,11 +668,11 @@ function decide(e: Evaluation): OktaDecision {
   // "Identity Engine always evaluates both the global session policy and the authentication policy for
   // the app. The resulting user experience is the union of both policies" (Policy API; help about-policies).
   const sessionNeeds = judgeSession(a, e.used, ctx);
-  const appNeeds = authentication ? judgeApp(authentication.action, e.used) : undefined;
-  const reauthentication = authentication
+  const appNeeds = granting ? judgeApp(granting, e.used) : undefined;
+  const reauthentication = granting
     ? {
-        frequency: authentication.action.reauthenticate,
-        seconds: authentication.action.reauthenticateSeconds,
+        frequency: granting.reauthenticate,
+        seconds: granting.reauthenticateSeconds,
         due: appNeeds?.reauthenticationDue ?? false,
       }
     : undefined;

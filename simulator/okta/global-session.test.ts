@@ -121,6 +121,102 @@ describe("global session policy: selection", () => {
   });
 });
 
+// The built-in Everyone group: "The default Everyone group contains all users in your Okta org"
+// (https://help.okta.com/en-us/content/topics/users-groups-profiles/usgp-group-types.htm). The provider
+// reads it with `data.okta_everyone_group`, or the `okta_group` data source with name = "Everyone"
+// ("This is simply a shortcut", registry.terraform.io/providers/okta/okta/latest/docs/data-sources/everyone_group).
+// A policy assigned to it applies to every user, in its priority place; the default policy stays last
+// (https://developer.okta.com/docs/concepts/policies/, "Default policies").
+describe("global session policy: the Everyone group", () => {
+  const everyoneModel = (group: Blocks) =>
+    oktaModel(
+      {
+        okta_group: { admins: { name: "Admins" } },
+        okta_policy_signon: {
+          everyone: { name: "Everyone", priority: 2, groups_included: [ref(Object.keys(group)[0])] },
+          admins: { name: "Admins", priority: 1, groups_included: [ref("okta_group.admins")] },
+        },
+        okta_policy_rule_signon: {
+          admins_mfa: {
+            policy_id: ref("okta_policy_signon.admins"),
+            name: "admins",
+            priority: 1,
+            mfa_required: true,
+            mfa_prompt: "ALWAYS",
+          },
+          everyone_deny: {
+            policy_id: ref("okta_policy_signon.everyone"),
+            name: "deny high risk",
+            priority: 1,
+            risk_level: "HIGH",
+            access: "DENY",
+            users_excluded: ["00u1breakglass0000x1"],
+          },
+          everyone_mfa: {
+            policy_id: ref("okta_policy_signon.everyone"),
+            name: "mfa",
+            priority: 2,
+            mfa_required: true,
+            mfa_prompt: "SESSION",
+            mfa_lifetime: 60,
+            users_excluded: ["00u1breakglass0000x1"],
+          },
+        },
+      },
+      { ...data, ...Object.values(group)[0] },
+    );
+  const viaDataSource = everyoneModel({
+    "data.okta_everyone_group.all": { okta_everyone_group: { all: {} } },
+  });
+  const viaGroupByName = everyoneModel({
+    "data.okta_group.everyone": { okta_group: { everyone: { name: "Everyone" } } },
+  });
+
+  it.each([
+    ["okta_everyone_group", viaDataSource],
+    ["okta_group named Everyone", viaGroupByName],
+  ])("a policy assigned to the Everyone group (%s) applies to a user in no group", (_label, m) => {
+    const d = run(m, { user: { id: "00u1partner00000pat1", groups: [] }, risk: "HIGH" });
+    expect(d.globalSession?.policy).toBe("okta_policy_signon.everyone");
+    expect(d.globalSession?.rule).toBe("okta_policy_rule_signon.everyone_deny");
+    expect(d.verdict.outcome).toBe("deny");
+    expect(d.assumptions).toEqual([]);
+  });
+
+  it("a higher-priority policy of the user's own group still comes first", () => {
+    const d = run(viaDataSource, {
+      user: { id: "okta_user.a", groups: ["okta_group.admins"] },
+      risk: "HIGH",
+    });
+    expect(d.globalSession?.rule).toBe("okta_policy_rule_signon.admins_mfa");
+    expect(d.verdict).toMatchObject({ outcome: "mfa", requires: ["mfa"] });
+  });
+
+  it("the Everyone policy comes before the default policy; a user excluded from all its rules falls through to it", () => {
+    const partner = run(viaDataSource, { user: { id: "00u1partner00000pat1" } });
+    expect(partner.globalSession?.rule).toBe("okta_policy_rule_signon.everyone_mfa");
+    const excluded = run(viaDataSource, { user: { id: "00u1breakglass0000x1" }, risk: "HIGH" });
+    expect(excluded.globalSession?.policy).toBe("data.okta_default_policy.gsp");
+    expect(excluded.skipped).toEqual(
+      expect.arrayContaining([
+        expect.objectContaining({ rule: "okta_policy_rule_signon.everyone_deny", condition: "users" }),
+        expect.objectContaining({ rule: "okta_policy_rule_signon.everyone_mfa", condition: "users" }),
+      ]),
+    );
+  });
+
+  it("a group data source with another name is not taken for Everyone", () => {
+    const m = everyoneModel({
+      "data.okta_group.partners": { okta_group: { partners: { name: "Partners" } } },
+    });
+    const d = run(m, { user: { id: "00u1partner00000pat1" }, risk: "HIGH" });
+    expect(d.globalSession?.policy).toBe("data.okta_default_policy.gsp");
+    expect(d.skipped).toContainEqual(
+      expect.objectContaining({ policy: "okta_policy_signon.everyone", condition: "policy-groups" }),
+    );
+  });
+});
+
 // Rule conditions: "Exclude users"; risk "limits the rule to only the specified risk level";
 // behaviours are ORed and ANDed with the other conditions; a rule cannot deny on behaviours.
 // Sources: https://help.okta.com/oie/en-us/content/topics/identity-engine/policies/add-okta-sign-on-policy-rule.htm ,

@@ -16,7 +16,7 @@ import { parseOktaContext, type OktaContext } from "../../simulator/okta/context
 import { inRanges, parseIp, parseIpRange } from "../../simulator/okta/ip";
 import { oktaContextSpace } from "../../simulator/okta/space";
 import { oktaInvariants } from "../../simulator/invariants/okta";
-import { withResourceValues } from "../../simulator/invariants/okta-variants";
+import { withoutResource, withResourceValues } from "../../simulator/invariants/okta-variants";
 import { TfSymbol, type TerraformModel, type TfResource } from "../../simulator/terraform/model";
 import { invariantProperty, verifyExhaustively, type Counterexample } from "../../simulator/verify/verify";
 import { exampleSynth } from "../support/example-synth";
@@ -41,8 +41,14 @@ function named(type: string, name: string, policy?: string): TfResource {
 
 const adminPolicy = named("okta_policy_signon", "MFA baseline: administrators session");
 const workforcePolicy = named("okta_policy_signon", "MFA baseline: workforce session");
+const everyonePolicy = named("okta_policy_signon", "MFA baseline: everyone else session");
 const adminGroup = named("okta_group", "Example Corp Administrators").address;
 const employeeGroup = named("okta_group", "Example Corp Employees").address;
+const tierGroups = new Set(
+  ["Administrators", "Employees", "Contractors"].map((t) => named("okta_group", `Example Corp ${t}`).address),
+);
+const inNoTierGroup = (c: OktaContext) =>
+  !c.user.groups.some((g) => tierGroups.has(g)) && spec.okta?.breakGlassUserIds.includes(c.user.id) !== true;
 
 interface Mistake {
   readonly name: string;
@@ -100,6 +106,26 @@ const mistakes: readonly Mistake[] = [
       c.user.groups.includes(adminGroup) &&
       c.country === "KP" &&
       /blocked.countries/.test(message),
+  },
+  {
+    // Users in no tier group then reach Okta's default global session policy, whose Default Rule allows.
+    name: "the everyone-else session policy set INACTIVE",
+    bad: () => withResourceValues(good, everyonePolicy.address, (v) => ({ ...v, status: "INACTIVE" })),
+    breaks: "okta-blocked-countries-denied",
+    shows: (c, message) =>
+      inNoTierGroup(c) &&
+      c.country !== undefined &&
+      spec.networks.blockedCountries.includes(c.country) &&
+      /Default Rule/.test(message),
+  },
+  {
+    name: "the everyone-else policy's anonymiser deny rule removed from the configuration",
+    bad: () => {
+      const deny = named("okta_policy_rule_signon", "Deny anonymisers", everyonePolicy.address);
+      return withoutResource(good, deny.address);
+    },
+    breaks: "okta-anonymisers",
+    shows: (c, message) => inNoTierGroup(c) && c.anonymizer !== "none" && /everyone/.test(message),
   },
   {
     name: "ThreatInsight no longer excludes the trusted networks",

@@ -14,11 +14,25 @@ const ALLOW_ALL = doc({ Effect: "Allow", Action: "*", Resource: "*" });
 const FORCE_MFA = doc({
   Sid: "DenyAllExceptListedIfNoMFA",
   Effect: "Deny",
-  NotAction: ["iam:CreateVirtualMFADevice", "iam:EnableMFADevice", "iam:GetUser", "iam:ListMFADevices", "iam:ListVirtualMFADevices", "iam:ResyncMFADevice", "sts:GetSessionToken"],
+  NotAction: [
+    "iam:CreateVirtualMFADevice",
+    "iam:EnableMFADevice",
+    "iam:GetUser",
+    "iam:ListMFADevices",
+    "iam:ListVirtualMFADevices",
+    "iam:ResyncMFADevice",
+    "sts:GetSessionToken",
+  ],
   Resource: "*",
   Condition: { BoolIfExists: { "aws:MultiFactorAuthPresent": "false" } },
 });
-const SCP = doc({ Sid: "FreshMfa", Effect: "Deny", Action: ["iam:Create*", "iam:Delete*", "s3:DeleteBucket"], Resource: "*", Condition: { NumericGreaterThanIfExists: { "aws:MultiFactorAuthAge": "300" } } });
+const SCP = doc({
+  Sid: "FreshMfa",
+  Effect: "Deny",
+  Action: ["iam:Create*", "iam:Delete*", "s3:DeleteBucket"],
+  Resource: "*",
+  Condition: { NumericGreaterThanIfExists: { "aws:MultiFactorAuthAge": "300" } },
+});
 const BOUNDARY = doc({ Effect: "Allow", NotAction: ["organizations:*"], Resource: "*" });
 
 const model = compileAws(
@@ -28,7 +42,10 @@ const model = compileAws(
     "aws_iam_user_policy.all": { user: "alice", policy: JSON.stringify(ALLOW_ALL) },
     "aws_iam_user_policy.force": { user: "alice", policy: JSON.stringify(FORCE_MFA) },
     "aws_organizations_policy.scp": { content: JSON.stringify(SCP) },
-    "aws_organizations_policy_attachment.root": { policy_id: new TfSymbol("aws_organizations_policy.scp", "id"), target_id: "r-root" },
+    "aws_organizations_policy_attachment.root": {
+      policy_id: new TfSymbol("aws_organizations_policy.scp", "id"),
+      target_id: "r-root",
+    },
   }),
 );
 
@@ -38,10 +55,23 @@ const ACTIONS: [string, string][] = [
   ["iam:EnableMFADevice", `arn:aws:iam::${ACCT}:user/alice`],
   ["ec2:TerminateInstances", `arn:aws:ec2:eu-west-1:${ACCT}:instance/i-1`],
 ];
-const CREDS = [{ credentials: "long-term-keys" }, { credentials: "console" }, { credentials: "console-mfa", mfaAgeSeconds: 60 }, { credentials: "session-token-mfa", mfaAgeSeconds: 3600 }] as const;
+const CREDS = [
+  { credentials: "long-term-keys" },
+  { credentials: "console" },
+  { credentials: "console-mfa", mfaAgeSeconds: 60 },
+  { credentials: "session-token-mfa", mfaAgeSeconds: 3600 },
+] as const;
 
 export const requests: AwsRequest[] = ACTIONS.flatMap(([action, resource]) =>
-  CREDS.map((c) => parseAwsRequest({ principal: "aws_iam_user.alice", action, resource, account: { kind: "member", organizationPath: ["r-root"], fullAwsAccess: true }, ...c })),
+  CREDS.map((c) =>
+    parseAwsRequest({
+      principal: "aws_iam_user.alice",
+      action,
+      resource,
+      account: { kind: "member", organizationPath: ["r-root"], fullAwsAccess: true },
+      ...c,
+    }),
+  ),
 );
 
 function ours(r: AwsRequest): string {
@@ -53,12 +83,25 @@ function theirs(i: number): string {
   const r = requests[i];
   return runUnsafeSimulation(
     {
-      request: { principal: `arn:aws:iam::${ACCT}:user/alice`, action: r.action, resource: { resource: r.resource, accountId: ACCT }, contextVariables: contexts[i] },
+      request: {
+        principal: `arn:aws:iam::${ACCT}:user/alice`,
+        action: r.action,
+        resource: { resource: r.resource, accountId: ACCT },
+        contextVariables: contexts[i],
+      },
       identityPolicies: [
         { name: "all", policy: ALLOW_ALL },
         { name: "force", policy: FORCE_MFA },
       ],
-      serviceControlPolicies: [{ orgIdentifier: "r-root", policies: [{ name: "full", policy: ALLOW_ALL }, { name: "scp", policy: SCP }] }],
+      serviceControlPolicies: [
+        {
+          orgIdentifier: "r-root",
+          policies: [
+            { name: "full", policy: ALLOW_ALL },
+            { name: "scp", policy: SCP },
+          ],
+        },
+      ],
       resourceControlPolicies: [],
       permissionBoundaryPolicies: [{ name: "pb", policy: BOUNDARY }],
     },
@@ -92,7 +135,11 @@ export const benchmarks = [
     name: "aws: evaluateAws vs iam-simulate (same requests)",
     run(): Record<string, number> {
       const r = runAwsBench();
-      return { "ours req/s": Math.round(r.oursPerSecond), "iam-simulate req/s": Math.round(r.iamSimulatePerSecond), ratio: Number(r.ratio.toFixed(1)) };
+      return {
+        "ours req/s": Math.round(r.oursPerSecond),
+        "iam-simulate req/s": Math.round(r.iamSimulatePerSecond),
+        ratio: Number(r.ratio.toFixed(1)),
+      };
     },
   },
 ];

@@ -21,7 +21,13 @@ function median(xs: readonly number[]): number {
 interface VerifyFigures {
   readonly synthAndLoadMs: number;
   readonly totalMs: number;
-  readonly perStack: readonly { provider: string; contexts: number; invariants: number; ms: number; proved: number }[];
+  readonly perStack: readonly {
+    provider: string;
+    contexts: number;
+    invariants: number;
+    ms: number;
+    proved: number;
+  }[];
 }
 
 function measure(): VerifyFigures {
@@ -56,7 +62,8 @@ function measure(): VerifyFigures {
 
 function format(f: VerifyFigures): string {
   const rows = f.perStack.map(
-    (s) => `| ${s.provider} | ${s.contexts.toLocaleString("en")} | ${s.invariants} (${s.proved} proved) | ${(s.ms / 1000).toFixed(2)} s |`,
+    (s) =>
+      `| ${s.provider} | ${s.contexts.toLocaleString("en")} | ${s.invariants} (${s.proved} proved) | ${(s.ms / 1000).toFixed(2)} s |`,
   );
   return [
     `Median of ${RUNS} runs. Target: the example organisation verifies in under 5 s.`,

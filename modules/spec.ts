@@ -191,11 +191,9 @@ const awsSpec = z.strictObject({
   adminRole: z.strictObject({ name: iamName }),
   sensitiveActions: z
     .array(
-      z
-        .string()
-        .regex(/^[a-z0-9-]+:[A-Za-z0-9*?]+$/, {
-          message: "must be service:Action (wildcards * and ? allowed)",
-        }),
+      z.string().regex(/^[a-z0-9-]+:[A-Za-z0-9*?]+$/, {
+        message: "must be service:Action (wildcards * and ? allowed)",
+      }),
     )
     .min(1)
     .default([...DEFAULT_SENSITIVE_ACTIONS]),
@@ -346,7 +344,10 @@ export function rolloutOf(spec: BaselineSpec, key: EntraPolicyKey): PolicyRollou
 
 /** An IAM action pattern (`*` and `?` wildcards, case-insensitive) as a regular expression. */
 function actionPattern(pattern: string): RegExp {
-  const body = pattern.replace(/[.+^${}()|[\]\\]/g, "\\$&").replace(/\*/g, ".*").replace(/\?/g, ".");
+  const body = pattern
+    .replace(/[.+^${}()|[\]\\]/g, "\\$&")
+    .replace(/\*/g, ".*")
+    .replace(/\?/g, ".");
   return new RegExp(`^${body}$`, "i");
 }
 

@@ -36,10 +36,13 @@ beforeAll(() => {
   const started = performance.now();
   results = verifyExhaustively({ adapter: entraAdapter, model, stack: STACK, space, invariants });
   const ms = performance.now() - started;
-  process.stdout.write(`entra verify: ${spaceSize(space)} contexts × ${invariants.length} invariants in ${Math.round(ms)} ms\n`);
+  process.stdout.write(
+    `entra verify: ${spaceSize(space)} contexts × ${invariants.length} invariants in ${Math.round(ms)} ms\n`,
+  );
 });
 
-const values = (name: string): readonly unknown[] => space.dimensions.find((d) => d.name === name)?.values ?? [];
+const values = (name: string): readonly unknown[] =>
+  space.dimensions.find((d) => d.name === name)?.values ?? [];
 
 describe("the Entra context space of the example organisation", () => {
   test("is finite, and small enough to enumerate", () => {
@@ -49,8 +52,13 @@ describe("the Entra context space of the example organisation", () => {
 
   test("puts the least special value first in every dimension: its all-defaults point is a plain sign-in of someone unknown to an unknown app", () => {
     const first = space.build(space.dimensions.map((d) => d.values[0]));
-    expect(JSON.parse(JSON.stringify(first))).toEqual({ user: { id: ENTRA_ANYONE }, application: ENTRA_OTHER_APP });
-    expect(first).toEqual(entraContextSchema.parse({ user: { id: ENTRA_ANYONE }, application: ENTRA_OTHER_APP }));
+    expect(JSON.parse(JSON.stringify(first))).toEqual({
+      user: { id: ENTRA_ANYONE },
+      application: ENTRA_OTHER_APP,
+    });
+    expect(first).toEqual(
+      entraContextSchema.parse({ user: { id: ENTRA_ANYONE }, application: ENTRA_OTHER_APP }),
+    );
   });
 
   test("takes its values from what the configuration and the spec mention", () => {
@@ -71,14 +79,31 @@ describe("the Entra context space of the example organisation", () => {
 
   test("merges values no policy can tell apart: one trusted network, one blocked country, one method set per strength class", () => {
     // London office and the corporate VPN are both trusted and named only through AllTrusted (R12).
-    expect(values("network")).toEqual([{}, { ip: "198.51.100.0" }, { country: "KP" }, { ip: "198.51.100.0", country: "KP" }]);
+    expect(values("network")).toEqual([
+      {},
+      { ip: "198.51.100.0" },
+      { country: "KP" },
+      { ip: "198.51.100.0", country: "KP" },
+    ]);
     // Password only; MFA; passwordless MFA; phishing-resistant (the built-in strengths, R22).
     expect(values("methods")).toEqual([["password"], ["password", "sms"], ["deviceBasedPush"], ["fido2"]]);
     const fine = entraContextSpace(model, spec, { granularity: "boundaries" });
     expect(spaceSize(fine)).toBeGreaterThan(spaceSize(space));
-    const ips = fine.dimensions.find((d) => d.name === "network")?.values.map((n) => (n as { ip?: string }).ip);
+    const ips = fine.dimensions
+      .find((d) => d.name === "network")
+      ?.values.map((n) => (n as { ip?: string }).ip);
     // Each CIDR's edges and the addresses just outside them.
-    expect(ips).toEqual(expect.arrayContaining(["203.0.113.0", "203.0.113.255", "203.0.112.255", "203.0.114.0", "198.51.100.127", "198.51.100.128", "2001:db8:100::"]));
+    expect(ips).toEqual(
+      expect.arrayContaining([
+        "203.0.113.0",
+        "203.0.113.255",
+        "203.0.112.255",
+        "203.0.114.0",
+        "198.51.100.127",
+        "198.51.100.128",
+        "2001:db8:100::",
+      ]),
+    );
   });
 
   test("every context prints without its defaults and reads back as the same context", () => {
@@ -103,6 +128,9 @@ describe("exhaustive verification of the example organisation", () => {
     const r = results.find((x) => x.id === id);
     expect(r?.checked).toBeGreaterThan(0);
     // On failure the first counterexample is shown as a scenario case ready to paste.
-    expect({ status: r?.status, counterexample: r?.counterexamples[0]?.scenario }).toEqual({ status: "proved", counterexample: undefined });
+    expect({ status: r?.status, counterexample: r?.counterexamples[0]?.scenario }).toEqual({
+      status: "proved",
+      counterexample: undefined,
+    });
   });
 });

@@ -52,6 +52,8 @@ test("the example organisation states its Entra rules as invariants", () => {
 
 describe.each(invariants.map((i) => [i.id, i] as const))("%s", (_id, invariant) => {
   test(`${invariant.title} (${NUM_RUNS} sign-ins)`, () => {
-    fc.assert(invariantProperty({ adapter: entraAdapter, model, stack: STACK, space }, invariant), { numRuns: NUM_RUNS });
+    fc.assert(invariantProperty({ adapter: entraAdapter, model, stack: STACK, space }, invariant), {
+      numRuns: NUM_RUNS,
+    });
   });
 });

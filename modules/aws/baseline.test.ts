@@ -107,7 +107,9 @@ describe("the fresh-MFA policy", () => {
       expect(conditionsOf(s).ArnNotLike).toEqual({ "aws:PrincipalArn": EXEMPT });
     }
     expect(conditionsOf(absent).BoolIfExists).toEqual({ "aws:MultiFactorAuthPresent": ["false"] });
-    expect(conditionsOf(stale).NumericGreaterThanEqualsIfExists).toEqual({ "aws:MultiFactorAuthAge": ["300"] });
+    expect(conditionsOf(stale).NumericGreaterThanEqualsIfExists).toEqual({
+      "aws:MultiFactorAuthAge": ["300"],
+    });
   });
 
   it("is attached to every human group", () => {
@@ -139,7 +141,9 @@ describe("the fresh-MFA policy", () => {
     const statements = dataStatements(synthBaseline(custom).tf, "fresh_mfa");
     const stale = statementBySid(statements, "DenySensitiveActionsWithStaleMfa");
     expect(stale.actions).toEqual(["iam:CreateUser", "kms:ScheduleKeyDeletion"]);
-    expect(conditionsOf(stale).NumericGreaterThanEqualsIfExists).toEqual({ "aws:MultiFactorAuthAge": ["900"] });
+    expect(conditionsOf(stale).NumericGreaterThanEqualsIfExists).toEqual({
+      "aws:MultiFactorAuthAge": ["900"],
+    });
   });
 });
 

@@ -108,7 +108,11 @@ export function freshMfaDocument(spec: BaselineSpec, aws: AwsSpec): PolicyDocume
     denyUnless(
       aws,
       { Sid: "DenySensitiveActionsWithStaleMfa", Action: actions, Resource: ["*"] },
-      { NumericGreaterThanEqualsIfExists: { "aws:MultiFactorAuthAge": [String(spec.sessions.freshMfaSeconds)] } },
+      {
+        NumericGreaterThanEqualsIfExists: {
+          "aws:MultiFactorAuthAge": [String(spec.sessions.freshMfaSeconds)],
+        },
+      },
     ),
   );
 }

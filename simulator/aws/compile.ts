@@ -4,11 +4,35 @@
  * policies. Anything unreadable becomes an unreadable policy (or a model problem) naming the
  * resource address and attribute, so evaluations that depend on it are indeterminate.
  */
-import { TfSymbol, TfTemplate, formatLocation, type TerraformModel, type TfResource, type TfValue } from "../terraform/model";
+import {
+  TfSymbol,
+  TfTemplate,
+  formatLocation,
+  type TerraformModel,
+  type TfResource,
+  type TfValue,
+} from "../terraform/model";
 import { IndeterminateError, Reader } from "../terraform/read";
 import { ManagedPolicies } from "./managed";
-import type { AwsBucketPolicy, AwsGroup, AwsModel, AwsOidcProvider, AwsRole, AwsScp, AwsUser, DerivedBinding } from "./model";
-import { compilePolicy, documentValue, PolicyError, unreadablePolicy, type CompiledPolicy, type PolicyKind, type PolicyText } from "./policy";
+import type {
+  AwsBucketPolicy,
+  AwsGroup,
+  AwsModel,
+  AwsOidcProvider,
+  AwsRole,
+  AwsScp,
+  AwsUser,
+  DerivedBinding,
+} from "./model";
+import {
+  compilePolicy,
+  documentValue,
+  PolicyError,
+  unreadablePolicy,
+  type CompiledPolicy,
+  type PolicyKind,
+  type PolicyText,
+} from "./policy";
 
 export interface CompileAwsOptions {
   /** A folder of AWS managed policy documents (`<PolicyName>.json`) beyond those shipped. */
@@ -53,7 +77,8 @@ class Compiler {
     const location = reader.at(key);
     try {
       const raw = reader.raw(key);
-      if (raw === undefined) return unreadablePolicy(id, kind, `${formatLocation(location)}: no policy document`, location);
+      if (raw === undefined)
+        return unreadablePolicy(id, kind, `${formatLocation(location)}: no policy document`, location);
       return compilePolicy(id, kind, documentValue(raw, location), location);
     } catch (e) {
       return unreadablePolicy(id, kind, problemOf(e), location);
@@ -65,7 +90,13 @@ class Compiler {
     let p = this.customer.get(cacheKey);
     if (!p) {
       const r = this.tf.resources.get(address);
-      p = r ? this.document(r, "policy", kind) : unreadablePolicy(address, kind, `${this.tf.stack}: ${address} is referenced but not in the configuration`);
+      p = r
+        ? this.document(r, "policy", kind)
+        : unreadablePolicy(
+            address,
+            kind,
+            `${this.tf.stack}: ${address} is referenced but not in the configuration`,
+          );
       this.customer.set(cacheKey, p);
     }
     return p;
@@ -73,15 +104,24 @@ class Compiler {
 
   /** A policy ARN (attachment, boundary, managed_policy_arns): a symbol of an aws_iam_policy, an AWS managed ARN, or a customer ARN by name. */
   policyByArn(v: TfValue | undefined, where: string, kind: PolicyKind): CompiledPolicy {
-    if (v instanceof TfSymbol && v.address.startsWith("aws_iam_policy.")) return this.customerPolicy(v.address, kind);
+    if (v instanceof TfSymbol && v.address.startsWith("aws_iam_policy."))
+      return this.customerPolicy(v.address, kind);
     if (typeof v === "string") {
       if (/^arn:aws[\w-]*:iam::aws:policy\//.test(v)) return this.managed.get(v, kind);
       const m = /^arn:aws[\w-]*:iam::\d{12}:policy\/(?:.*\/)?([\w+=,.@-]+)$/.exec(v);
       const address = m ? this.customerByName.get(m[1]) : undefined;
       if (address) return this.customerPolicy(address, kind);
-      return unreadablePolicy(v, kind, `${where}: the policy ${v} is neither an AWS managed policy nor a policy of this configuration`);
+      return unreadablePolicy(
+        v,
+        kind,
+        `${where}: the policy ${v} is neither an AWS managed policy nor a policy of this configuration`,
+      );
     }
-    return unreadablePolicy(String(v), kind, `${where}: cannot tell which policy ${v === undefined ? "(missing)" : String(v)} is`);
+    return unreadablePolicy(
+      String(v),
+      kind,
+      `${where}: cannot tell which policy ${v === undefined ? "(missing)" : String(v)} is`,
+    );
   }
 
   /** A reference to a user/group/role: a symbol of that type, or a literal name. */
@@ -100,8 +140,15 @@ class Compiler {
   tags(r: TfResource): Record<string, string> {
     const out: Record<string, string> = {};
     const t = r.values.tags;
-    if (t && typeof t === "object" && !Array.isArray(t) && !(t instanceof TfSymbol) && !(t instanceof TfTemplate)) {
-      for (const [k, v] of Object.entries(t as Record<string, TfValue>)) if (typeof v === "string") out[k] = v;
+    if (
+      t &&
+      typeof t === "object" &&
+      !Array.isArray(t) &&
+      !(t instanceof TfSymbol) &&
+      !(t instanceof TfTemplate)
+    ) {
+      for (const [k, v] of Object.entries(t as Record<string, TfValue>))
+        if (typeof v === "string") out[k] = v;
     }
     return out;
   }
@@ -141,7 +188,8 @@ export function compileAws(tf: TerraformModel, options: CompileAwsOptions = {}):
   ] as const) {
     for (const r of tf.resourcesOfType(type)) {
       const owner = c.principalRef(r.values[attr], `aws_iam_${attr}`, where(r, attr));
-      if (owner) push(policiesOf, owner, c.policyByArn(r.values.policy_arn, where(r, "policy_arn"), "identity"));
+      if (owner)
+        push(policiesOf, owner, c.policyByArn(r.values.policy_arn, where(r, "policy_arn"), "identity"));
     }
   }
   for (const r of tf.resourcesOfType("aws_iam_policy_attachment")) {
@@ -156,7 +204,8 @@ export function compileAws(tf: TerraformModel, options: CompileAwsOptions = {}):
       }
       list.forEach((v, i) => {
         const owner = c.principalRef(v, `aws_iam_${attr.slice(0, -1)}`, where(r, `${attr}[${i}]`));
-        if (owner) push(policiesOf, owner, c.policyByArn(r.values.policy_arn, where(r, "policy_arn"), "identity"));
+        if (owner)
+          push(policiesOf, owner, c.policyByArn(r.values.policy_arn, where(r, "policy_arn"), "identity"));
       });
     }
   }
@@ -200,7 +249,12 @@ export function compileAws(tf: TerraformModel, options: CompileAwsOptions = {}):
 
   const groups = new Map<string, AwsGroup>();
   for (const r of tf.resourcesOfType("aws_iam_group")) {
-    groups.set(r.address, { address: r.address, name: c.literalName(r, "name"), path: c.path(r), policies: policiesOf.get(r.address) ?? [] });
+    groups.set(r.address, {
+      address: r.address,
+      name: c.literalName(r, "name"),
+      path: c.path(r),
+      policies: policiesOf.get(r.address) ?? [],
+    });
   }
 
   const roles = new Map<string, AwsRole>();
@@ -212,7 +266,9 @@ export function compileAws(tf: TerraformModel, options: CompileAwsOptions = {}):
         const name = b.string("name") ?? String(i);
         const id = `${r.address}#inline:${name}`;
         try {
-          policies.push(compilePolicy(id, "identity", documentValue(b.raw("policy"), b.at("policy")), b.at("policy")));
+          policies.push(
+            compilePolicy(id, "identity", documentValue(b.raw("policy"), b.at("policy")), b.at("policy")),
+          );
         } catch (e) {
           policies.push(unreadablePolicy(id, "identity", problemOf(e), b.at("policy")));
         }
@@ -221,7 +277,10 @@ export function compileAws(tf: TerraformModel, options: CompileAwsOptions = {}):
       policies.push(unreadablePolicy(`${r.address}#inline_policy`, "identity", problemOf(e)));
     }
     const arns = r.values.managed_policy_arns;
-    if (Array.isArray(arns)) (arns as readonly TfValue[]).forEach((a, i) => policies.push(c.policyByArn(a, where(r, `managed_policy_arns[${i}]`), "identity")));
+    if (Array.isArray(arns))
+      (arns as readonly TfValue[]).forEach((a, i) =>
+        policies.push(c.policyByArn(a, where(r, `managed_policy_arns[${i}]`), "identity")),
+      );
     roles.set(r.address, {
       address: r.address,
       name: c.literalName(r, "name"),
@@ -230,14 +289,18 @@ export function compileAws(tf: TerraformModel, options: CompileAwsOptions = {}):
       trust: c.document(r, "assume_role_policy", "trust", `${r.address}#trust`),
       boundary: boundary(r),
       tags: c.tags(r),
-      maxSessionDuration: typeof r.values.max_session_duration === "number" ? r.values.max_session_duration : undefined,
+      maxSessionDuration:
+        typeof r.values.max_session_duration === "number" ? r.values.max_session_duration : undefined,
     });
   }
 
   const oidcProviders = new Map<string, AwsOidcProvider>();
   for (const r of tf.resourcesOfType("aws_iam_openid_connect_provider")) {
     const url = r.values.url;
-    oidcProviders.set(r.address, { address: r.address, host: typeof url === "string" ? url.replace(/^https:\/\//, "") : undefined });
+    oidcProviders.set(r.address, {
+      address: r.address,
+      host: typeof url === "string" ? url.replace(/^https:\/\//, "") : undefined,
+    });
   }
 
   // SCPs and their attachments. Other Organizations policy types (tag, backup, RCP, ...) are not SCPs.
@@ -258,10 +321,19 @@ export function compileAws(tf: TerraformModel, options: CompileAwsOptions = {}):
       continue;
     }
     if (typeof target === "string") push(targetsOf, policyAddress, target);
-    else if (target instanceof TfSymbol) push(targetsOf, policyAddress, target.key.startsWith(`${target.address}.roots`) ? `${target.address}.roots` : target.address);
-    else c.problems.push(`${where(r, "target_id")}: cannot tell which root, OU or account ${String(target)} is`);
+    else if (target instanceof TfSymbol)
+      push(
+        targetsOf,
+        policyAddress,
+        target.key.startsWith(`${target.address}.roots`) ? `${target.address}.roots` : target.address,
+      );
+    else
+      c.problems.push(`${where(r, "target_id")}: cannot tell which root, OU or account ${String(target)} is`);
   }
-  const scps: AwsScp[] = [...scpByAddress].map(([address, policy]) => ({ policy, targets: targetsOf.get(address) ?? [] }));
+  const scps: AwsScp[] = [...scpByAddress].map(([address, policy]) => ({
+    policy,
+    targets: targetsOf.get(address) ?? [],
+  }));
 
   const bucketPolicies: AwsBucketPolicy[] = [];
   for (const r of tf.resourcesOfType("aws_s3_bucket_policy")) {
@@ -270,7 +342,11 @@ export function compileAws(tf: TerraformModel, options: CompileAwsOptions = {}):
       c.problems.push(`${where(r, "bucket")}: cannot tell which bucket`);
       continue;
     }
-    bucketPolicies.push({ address: r.address, bucket: b as PolicyText, policy: c.document(r, "policy", "resource") });
+    bucketPolicies.push({
+      address: r.address,
+      bucket: b as PolicyText,
+      policy: c.document(r, "policy", "resource"),
+    });
   }
 
   return {

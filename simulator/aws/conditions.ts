@@ -345,7 +345,11 @@ export class CompiledCondition {
       return MATCHED;
     }
     if (op.set === "ForAnyValue") {
-      if (value === undefined) return R(op.ifExists, op.ifExists ? "key absent: true (IfExists)" : "key absent: false (ForAnyValue)");
+      if (value === undefined)
+        return R(
+          op.ifExists,
+          op.ifExists ? "key absent: true (IfExists)" : "key absent: false (ForAnyValue)",
+        );
       const values = typeof value === "string" ? [value] : value;
       for (const v of values) if (this.single(v, lookup)) return MATCHED;
       return NOT_MATCHED;

@@ -4,7 +4,14 @@
  */
 import { z } from "zod";
 
-export const CREDENTIALS = ["long-term-keys", "console", "console-mfa", "session-token-mfa", "assumed-role", "web-identity"] as const;
+export const CREDENTIALS = [
+  "long-term-keys",
+  "console",
+  "console-mfa",
+  "session-token-mfa",
+  "assumed-role",
+  "web-identity",
+] as const;
 export type Credentials = (typeof CREDENTIALS)[number];
 
 /** The account a request is made from when the context does not say (any fixed 12 digits would do). */
@@ -31,7 +38,9 @@ export const awsRequestSchema = z
       .optional(),
     /** Identity policies of a principal defined outside this configuration (cross-account callers). */
     identityPolicies: z.array(policyDocument).optional(),
-    action: z.string().regex(/^[a-zA-Z0-9-]+:[a-zA-Z0-9]+$/, { message: "must be service:Action, e.g. s3:GetObject" }),
+    action: z
+      .string()
+      .regex(/^[a-zA-Z0-9-]+:[a-zA-Z0-9]+$/, { message: "must be service:Action, e.g. s3:GetObject" }),
     /** The resource ARN, `*`, or the Terraform address of a resource in this configuration (`aws_s3_bucket.state`). */
     resource: z.string().min(1).default("*"),
     /** The account owning the resource when its ARN does not say (S3): defaults to the caller's account. */
@@ -64,8 +73,16 @@ export const awsRequestSchema = z
     bindings: z.record(z.string(), z.string()).default({}),
   })
   .superRefine((r, ctx) => {
-    if (r.mfaAgeSeconds !== undefined && r.credentials !== "console-mfa" && r.credentials !== "session-token-mfa")
-      ctx.addIssue({ code: "custom", path: ["mfaAgeSeconds"], message: "only with credentials console-mfa or session-token-mfa" });
+    if (
+      r.mfaAgeSeconds !== undefined &&
+      r.credentials !== "console-mfa" &&
+      r.credentials !== "session-token-mfa"
+    )
+      ctx.addIssue({
+        code: "custom",
+        path: ["mfaAgeSeconds"],
+        message: "only with credentials console-mfa or session-token-mfa",
+      });
     if (r.claims !== undefined && r.credentials !== undefined && r.credentials !== "web-identity")
       ctx.addIssue({ code: "custom", path: ["claims"], message: "only with credentials web-identity" });
   });
@@ -92,7 +109,10 @@ export function parseAwsRequest(input: unknown): AwsRequest {
  *   conservative reading (a deny on the MFA keys catches every role session). Explicit context keys state the other.
  * - web-identity: MFA is not supported for AssumeRoleWithWebIdentity (same page); temporary credentials, so false.
  */
-export function mfaKeys(credentials: Credentials | undefined, ageSeconds: number | undefined): Record<string, string> {
+export function mfaKeys(
+  credentials: Credentials | undefined,
+  ageSeconds: number | undefined,
+): Record<string, string> {
   switch (credentials) {
     case undefined:
     case "long-term-keys":

@@ -15,7 +15,15 @@ import type { AwsRequest } from "./context";
 import type { AwsModel } from "./model";
 import { Glob, type VariableLookup } from "./glob";
 import { resolveText, type CompiledPolicy, type CompiledStatement, type PolicyKind } from "./policy";
-import { contextDisplay, isMfaKey, MFA_AGE_KEY, prepareRequest, withMfa, type PreparedRequest, type ScpLevel } from "./request";
+import {
+  contextDisplay,
+  isMfaKey,
+  MFA_AGE_KEY,
+  prepareRequest,
+  withMfa,
+  type PreparedRequest,
+  type ScpLevel,
+} from "./request";
 
 export type AwsDecisionKind = "allow" | "explicitDeny" | "implicitDeny";
 
@@ -92,7 +100,11 @@ function label(s: CompiledStatement): string {
 }
 
 function note(env: Env, s: CompiledStatement, applies: Tri, detail: string): void {
-  env.explain?.push({ ...ref(s), applies: applies === YES ? "yes" : applies === NO ? "no" : "unknown", detail });
+  env.explain?.push({
+    ...ref(s),
+    applies: applies === YES ? "yes" : applies === NO ? "no" : "unknown",
+    detail,
+  });
 }
 
 function matchResources(s: CompiledStatement, env: Env): Tri {
@@ -117,7 +129,9 @@ function matchResources(s: CompiledStatement, env: Env): Tri {
   }
   if (hit) return s.notResource ? NO : YES;
   if (unknown !== undefined) {
-    env.pending.push(`${label(s)}: ${s.notResource ? "NotResource" : "Resource"} uses ${unknown}, computed by Terraform; bind it to compare with ${resource}`);
+    env.pending.push(
+      `${label(s)}: ${s.notResource ? "NotResource" : "Resource"} uses ${unknown}, computed by Terraform; bind it to compare with ${resource}`,
+    );
     return UNK;
   }
   return s.notResource ? YES : NO;
@@ -146,7 +160,8 @@ function matchPrincipal(s: CompiledStatement, env: Env): PrincipalMatch | typeof
       const v = r.value;
       if (v === caller.arn) consider("Match");
       else if (caller.roleArn !== undefined && v === caller.roleArn) consider("SessionRoleMatch");
-      else if (v === caller.account || v === `arn:aws:iam::${caller.account}:root`) consider("AccountLevelMatch");
+      else if (v === caller.account || v === `arn:aws:iam::${caller.account}:root`)
+        consider("AccountLevelMatch");
     }
   } else {
     for (const t of spec.federated) {
@@ -156,7 +171,9 @@ function matchPrincipal(s: CompiledStatement, env: Env): PrincipalMatch | typeof
     }
   }
   if (best === "NoMatch" && unknown !== undefined) {
-    env.pending.push(`${label(s)}: ${s.notPrincipal ? "NotPrincipal" : "Principal"} uses ${unknown}, computed by Terraform; bind it to compare with ${caller.arn}`);
+    env.pending.push(
+      `${label(s)}: ${s.notPrincipal ? "NotPrincipal" : "Principal"} uses ${unknown}, computed by Terraform; bind it to compare with ${caller.arn}`,
+    );
     return UNK;
   }
   if (s.notPrincipal) return best === "NoMatch" ? "Match" : "NoMatch";
@@ -170,10 +187,18 @@ interface StatementOutcome {
 
 const NOT_APPLIES: StatementOutcome = { applies: NO, principal: "NoMatch" };
 const UNKNOWN_NO_PRINCIPAL: StatementOutcome = { applies: UNK, principal: "NoMatch" };
-const PRINCIPAL_MATCHES: readonly PrincipalMatch[] = ["Match", "SessionRoleMatch", "AccountLevelMatch", "NoMatch"];
+const PRINCIPAL_MATCHES: readonly PrincipalMatch[] = [
+  "Match",
+  "SessionRoleMatch",
+  "AccountLevelMatch",
+  "NoMatch",
+];
 /** Statement outcomes are shared constants: evaluation allocates none. */
 const OUTCOME_OF = new Map<Tri, Map<PrincipalMatch, StatementOutcome>>(
-  ([YES, UNK] as const).map((applies) => [applies, new Map(PRINCIPAL_MATCHES.map((principal) => [principal, { applies, principal }]))]),
+  ([YES, UNK] as const).map((applies) => [
+    applies,
+    new Map(PRINCIPAL_MATCHES.map((principal) => [principal, { applies, principal }])),
+  ]),
 );
 
 function evaluateStatement(s: CompiledStatement, env: Env): StatementOutcome {
@@ -181,17 +206,35 @@ function evaluateStatement(s: CompiledStatement, env: Env): StatementOutcome {
   if (env.pending.length) env.pending.length = 0;
   const actionHit = s.actions ? s.actions.matches(env.p.action) !== s.notAction : true;
   if (!actionHit) {
-    if (explain) note(env, s, NO, `${s.notAction ? "NotAction lists" : "Action does not match"} ${env.p.request.action}`);
+    if (explain)
+      note(
+        env,
+        s,
+        NO,
+        `${s.notAction ? "NotAction lists" : "Action does not match"} ${env.p.request.action}`,
+      );
     return NOT_APPLIES;
   }
   const res = matchResources(s, env);
   if (res === NO) {
-    if (explain) note(env, s, NO, `${s.notResource ? "NotResource lists" : "Resource does not match"} ${env.p.resource}`);
+    if (explain)
+      note(
+        env,
+        s,
+        NO,
+        `${s.notResource ? "NotResource lists" : "Resource does not match"} ${env.p.resource}`,
+      );
     return NOT_APPLIES;
   }
   const principal = matchPrincipal(s, env);
   if (principal === "NoMatch") {
-    if (explain) note(env, s, NO, `${s.notPrincipal ? "NotPrincipal names" : "Principal does not name"} ${env.p.caller.arn}`);
+    if (explain)
+      note(
+        env,
+        s,
+        NO,
+        `${s.notPrincipal ? "NotPrincipal names" : "Principal does not name"} ${env.p.caller.arn}`,
+      );
     return NOT_APPLIES;
   }
   const details: string[] | undefined = explain ? [] : undefined;
@@ -202,7 +245,10 @@ function evaluateStatement(s: CompiledStatement, env: Env): StatementOutcome {
     }
     const value = env.p.context.get(c.key);
     const r = c.evaluate(value, env.lookup);
-    if (details) details.push(`${c.operatorName} ${c.keyName} ${JSON.stringify(c.values)} vs ${value === undefined ? "(absent)" : JSON.stringify(value)}: ${r.outcome}`);
+    if (details)
+      details.push(
+        `${c.operatorName} ${c.keyName} ${JSON.stringify(c.values)} vs ${value === undefined ? "(absent)" : JSON.stringify(value)}: ${r.outcome}`,
+      );
     if (!r.matched) {
       if (details) note(env, s, NO, `condition failed: ${details[details.length - 1]}`);
       return NOT_APPLIES;
@@ -255,12 +301,27 @@ function evaluateLayer(policies: readonly CompiledPolicy[], env: Env): LayerResu
 }
 
 /** Evaluates one layer of policies; with `traceOut`, records what each statement concluded. */
-function layer(name: string, policies: readonly CompiledPolicy[], env: Env, traceOut: TraceEntry[] | undefined): LayerResult {
+function layer(
+  name: string,
+  policies: readonly CompiledPolicy[],
+  env: Env,
+  traceOut: TraceEntry[] | undefined,
+): LayerResult {
   if (!traceOut) return evaluateLayer(policies, env);
   const before = env.explain?.length ?? 0;
   const r = evaluateLayer(policies, env);
-  const children = (env.explain ?? []).slice(before).map((e) => ({ subject: `${e.policy}#${e.sid ?? e.index}`, result: e.applies === "yes" ? `applies (${e.effect})` : e.applies === "no" ? "does not apply" : "unknown", detail: e.detail }));
-  const result = r.denies.length ? "explicit deny" : r.allows.length ? "allows" : policies.length ? "no statement applies" : "no policies";
+  const children = (env.explain ?? []).slice(before).map((e) => ({
+    subject: `${e.policy}#${e.sid ?? e.index}`,
+    result: e.applies === "yes" ? `applies (${e.effect})` : e.applies === "no" ? "does not apply" : "unknown",
+    detail: e.detail,
+  }));
+  const result = r.denies.length
+    ? "explicit deny"
+    : r.allows.length
+      ? "allows"
+      : policies.length
+        ? "no statement applies"
+        : "no policies";
   traceOut.push({ subject: name, result, children });
   return r;
 }
@@ -300,13 +361,25 @@ function decide(p: PreparedRequest, env: Env, trace: boolean): Core {
   const t = trace ? traceOut : undefined;
 
   if (UNDENIABLE.has(p.action) && caller.kind !== "federated") {
-    return { decision: "allow", deciding: [], reason: `${p.request.action} needs no permission and cannot be denied by policy`, trace: traceOut };
+    return {
+      decision: "allow",
+      deciding: [],
+      reason: `${p.request.action} needs no permission and cannot be denied by policy`,
+      trace: traceOut,
+    };
   }
 
   const identity = layer("identity policies", caller.kind === "root" ? [] : caller.policies, env, t);
   const boundary = caller.boundary ? layer("permissions boundary", [caller.boundary], env, t) : undefined;
   const session = caller.sessionPolicy ? layer("session policy", [caller.sessionPolicy], env, t) : undefined;
-  const resource = p.resourcePolicy ? layer(p.resourcePolicy.kind === "trust" ? "role trust policy" : "resource policy", [p.resourcePolicy], env, t) : undefined;
+  const resource = p.resourcePolicy
+    ? layer(
+        p.resourcePolicy.kind === "trust" ? "role trust policy" : "resource policy",
+        [p.resourcePolicy],
+        env,
+        t,
+      )
+    : undefined;
   let scps: { level: ScpLevel; result: LayerResult }[] | undefined;
   let scpDenies = false;
   if (p.scpLevels) {
@@ -319,16 +392,39 @@ function decide(p: PreparedRequest, env: Env, trace: boolean): Core {
   }
 
   // 1. Explicit deny anywhere wins.
-  const anyDeny = scpDenies || resource?.denies.length || identity.denies.length || boundary?.denies.length || session?.denies.length;
+  const anyDeny =
+    scpDenies ||
+    resource?.denies.length ||
+    identity.denies.length ||
+    boundary?.denies.length ||
+    session?.denies.length;
   const denies = anyDeny
-    ? [...(scps?.flatMap((s) => s.result.denies) ?? []), ...(resource?.denies ?? []), ...identity.denies, ...(boundary?.denies ?? []), ...(session?.denies ?? [])]
+    ? [
+        ...(scps?.flatMap((s) => s.result.denies) ?? []),
+        ...(resource?.denies ?? []),
+        ...identity.denies,
+        ...(boundary?.denies ?? []),
+        ...(session?.denies ?? []),
+      ]
     : NONE;
-  if (denies.length) return { decision: "explicitDeny", deciding: denies, reason: `explicitly denied by ${denies.map(label).join(", ")}`, trace: traceOut };
+  if (denies.length)
+    return {
+      decision: "explicitDeny",
+      deciding: denies,
+      reason: `explicitly denied by ${denies.map(label).join(", ")}`,
+      trace: traceOut,
+    };
 
   // 2. SCPs: every level from the root to the account must allow.
   if (scps) {
     const missing = scps.find((s) => s.result.allows.length === 0);
-    if (missing) return { decision: "implicitDeny", deciding: [], reason: `no SCP attached at ${missing.level.target} allows ${p.request.action}`, trace: traceOut };
+    if (missing)
+      return {
+        decision: "implicitDeny",
+        deciding: [],
+        reason: `no SCP attached at ${missing.level.target} allows ${p.request.action}`,
+        trace: traceOut,
+      };
   }
 
   const identityAllows = caller.kind === "root" ? NONE : identity.allows;
@@ -348,10 +444,23 @@ function decide(p: PreparedRequest, env: Env, trace: boolean): Core {
   if (!sameAccount) {
     // Cross-account: the principal's side and the resource's side must both allow.
     const resourceSide = [...exact, ...roleMatch, ...accountLevel];
-    if (!identityAllowed) return implicitDeny(`cross-account: no identity policy of ${caller.arn} allows ${p.request.action}`, traceOut);
-    if (!boundaryAllowed) return implicitDeny(`cross-account: the permissions boundary does not allow ${p.request.action}`, traceOut);
-    if (!sessionAllowed) return implicitDeny(`cross-account: the session policy does not allow ${p.request.action}`, traceOut);
-    if (!resourceSide.length) return implicitDeny(`cross-account: no resource policy of ${p.resource} allows ${caller.arn}`, traceOut);
+    if (!identityAllowed)
+      return implicitDeny(
+        `cross-account: no identity policy of ${caller.arn} allows ${p.request.action}`,
+        traceOut,
+      );
+    if (!boundaryAllowed)
+      return implicitDeny(
+        `cross-account: the permissions boundary does not allow ${p.request.action}`,
+        traceOut,
+      );
+    if (!sessionAllowed)
+      return implicitDeny(`cross-account: the session policy does not allow ${p.request.action}`, traceOut);
+    if (!resourceSide.length)
+      return implicitDeny(
+        `cross-account: no resource policy of ${p.resource} allows ${caller.arn}`,
+        traceOut,
+      );
     return allowed([...identityAllows, ...resourceSide], "allowed by both accounts", traceOut);
   }
 
@@ -360,16 +469,37 @@ function decide(p: PreparedRequest, env: Env, trace: boolean): Core {
   // For role trust policies (sts:AssumeRole…) the trust policy must allow the principal or its account.
   const trustDelegates = !(p.resourcePolicy && p.resourcePolicy.kind === "trust") || accountLevel.length > 0;
   if (identityAllowed && trustDelegates && boundaryAllowed && sessionAllowed) {
-    return allowed([...identityAllows, ...(p.resourcePolicy?.kind === "trust" ? accountLevel : [])], "allowed by identity policies", traceOut);
+    return allowed(
+      [...identityAllows, ...(p.resourcePolicy?.kind === "trust" ? accountLevel : [])],
+      "allowed by identity policies",
+      traceOut,
+    );
   }
   // IAM user ARN or role session ARN named: "not limited by an implicit deny in an identity-based policy, a permissions boundary, or session policy".
-  if (exact.length && (caller.kind === "user" || caller.kind === "role-session")) return allowed(exact, "the resource policy names the principal", traceOut);
-  if (exact.length && boundaryAllowed && sessionAllowed) return allowed(exact, "the resource policy allows the principal", traceOut);
+  if (exact.length && (caller.kind === "user" || caller.kind === "role-session"))
+    return allowed(exact, "the resource policy names the principal", traceOut);
+  if (exact.length && boundaryAllowed && sessionAllowed)
+    return allowed(exact, "the resource policy allows the principal", traceOut);
   // Role ARN named: "limited by an implicit deny in a permissions boundary or session policy".
-  if (roleMatch.length && boundaryAllowed && sessionAllowed) return allowed(roleMatch, "the resource policy names the role", traceOut);
-  if (!identityAllowed) return implicitDeny(resource ? `neither an identity policy nor ${p.resourcePolicy?.id} allows ${p.request.action}` : `no identity policy allows ${p.request.action}`, traceOut);
-  if (!trustDelegates) return implicitDeny(`the trust policy ${p.resourcePolicy?.id} does not allow ${caller.arn} or its account`, traceOut);
-  if (!boundaryAllowed) return implicitDeny(`the permissions boundary ${caller.boundary?.id} does not allow ${p.request.action}`, traceOut);
+  if (roleMatch.length && boundaryAllowed && sessionAllowed)
+    return allowed(roleMatch, "the resource policy names the role", traceOut);
+  if (!identityAllowed)
+    return implicitDeny(
+      resource
+        ? `neither an identity policy nor ${p.resourcePolicy?.id} allows ${p.request.action}`
+        : `no identity policy allows ${p.request.action}`,
+      traceOut,
+    );
+  if (!trustDelegates)
+    return implicitDeny(
+      `the trust policy ${p.resourcePolicy?.id} does not allow ${caller.arn} or its account`,
+      traceOut,
+    );
+  if (!boundaryAllowed)
+    return implicitDeny(
+      `the permissions boundary ${caller.boundary?.id} does not allow ${p.request.action}`,
+      traceOut,
+    );
   return implicitDeny(`the session policy does not allow ${p.request.action}`, traceOut);
 }
 
@@ -383,7 +513,8 @@ interface Run {
 
 function run(p: PreparedRequest, trace: boolean): Run {
   const explain: StatementExplanation[] = [];
-  const unknowns: string[] = p.model.problems.length || p.problems.length ? [...p.model.problems, ...p.problems] : [];
+  const unknowns: string[] =
+    p.model.problems.length || p.problems.length ? [...p.model.problems, ...p.problems] : [];
   const env: Env = {
     p,
     lookup: (key) => {
@@ -427,9 +558,16 @@ const OLD_MFA_SECONDS = 129_600;
  */
 function verdictOf(model: AwsModel, request: AwsRequest, p: PreparedRequest, base: Run): Verdict {
   const { core, unknowns } = base;
-  if (unknowns.length) return { outcome: "indeterminate", indeterminate: [...new Set(unknowns)], summary: `cannot decide: ${unknowns[0]}` };
+  if (unknowns.length)
+    return {
+      outcome: "indeterminate",
+      indeterminate: [...new Set(unknowns)],
+      summary: `cannot decide: ${unknowns[0]}`,
+    };
   if (core.decision === "allow") return { outcome: "allow", summary: core.reason };
-  const canMfa = request.credentials !== "web-identity" && !(request.principal.includes("oidc-provider") || model.oidcProviders.has(request.principal));
+  const canMfa =
+    request.credentials !== "web-identity" &&
+    !(request.principal.includes("oidc-provider") || model.oidcProviders.has(request.principal));
   if (base.mfaRead && roleSessionWithoutMfaKeys(request))
     return { outcome: "deny", summary: `${core.reason}; ${ROLE_SESSION_HAS_NO_MFA}` };
   if (canMfa && base.mfaRead) {
@@ -437,7 +575,11 @@ function verdictOf(model: AwsModel, request: AwsRequest, p: PreparedRequest, bas
     if (fresh.core.decision === "allow" && !fresh.unknowns.length) {
       const oldAllows = !fresh.ageRead || run(withMfa(p, OLD_MFA_SECONDS), false).core.decision === "allow";
       const requires: Requirement[] = oldAllows ? ["mfa"] : ["fresh-mfa"];
-      return { outcome: "mfa", requires, summary: `${core.reason}; allowed with ${requires[0] === "mfa" ? "MFA" : "a fresh MFA"}` };
+      return {
+        outcome: "mfa",
+        requires,
+        summary: `${core.reason}; allowed with ${requires[0] === "mfa" ? "MFA" : "a fresh MFA"}`,
+      };
     }
   }
   return { outcome: "deny", summary: core.reason };
@@ -469,7 +611,11 @@ class Decision implements AwsDecision {
 }
 
 /** Evaluates one request: pure and synchronous. `request` must have been parsed by `parseAwsRequest`. */
-export function evaluateAws(model: AwsModel, request: AwsRequest, options: EvaluateAwsOptions = {}): AwsDecision {
+export function evaluateAws(
+  model: AwsModel,
+  request: AwsRequest,
+  options: EvaluateAwsOptions = {},
+): AwsDecision {
   const trace = options.trace === true;
   const p = prepareRequest(model, request);
   const base = run(p, trace);
@@ -480,7 +626,16 @@ export function evaluateAws(model: AwsModel, request: AwsRequest, options: Evalu
     core.reason,
     verdictOf(model, request, p, base),
     base.explain,
-    trace ? [{ subject: `${request.principal} ${request.action} ${p.resource}`, result: core.decision, detail: core.reason, children: core.trace }] : [],
+    trace
+      ? [
+          {
+            subject: `${request.principal} ${request.action} ${p.resource}`,
+            result: core.decision,
+            detail: core.reason,
+            children: core.trace,
+          },
+        ]
+      : [],
     p,
   );
 }

@@ -25,7 +25,11 @@ function escapeRegExp(s: string): string {
  * Builds the regular-expression source (wildcards on) or the literal string (wildcards off) for a
  * pattern, replacing policy variables. Returns UNRESOLVED when a variable has no value.
  */
-export function expandPattern(pattern: string, lookup: VariableLookup | null, wildcards: boolean): string | typeof UNRESOLVED {
+export function expandPattern(
+  pattern: string,
+  lookup: VariableLookup | null,
+  wildcards: boolean,
+): string | typeof UNRESOLVED {
   let out = "";
   let i = 0;
   while (i < pattern.length) {
@@ -39,7 +43,8 @@ export function expandPattern(pattern: string, lookup: VariableLookup | null, wi
       const end = pattern.indexOf("}", i + 2);
       if (end !== -1) {
         const token = pattern.slice(i, end + 1);
-        const literal: string | typeof UNRESOLVED = token in SPECIAL ? SPECIAL[token] : resolveVariable(token, lookup);
+        const literal: string | typeof UNRESOLVED =
+          token in SPECIAL ? SPECIAL[token] : resolveVariable(token, lookup);
         if (literal === UNRESOLVED) return UNRESOLVED;
         out += wildcards ? escapeRegExp(literal) : literal;
         i = end + 1;
@@ -93,7 +98,8 @@ export class Glob {
   ) {
     this.dynamic = hasVariables(pattern);
     if (!this.dynamic) {
-      if (!pattern.includes("*") && !pattern.includes("?")) this.exact = ignoreCase ? pattern.toLowerCase() : pattern;
+      if (!pattern.includes("*") && !pattern.includes("?"))
+        this.exact = ignoreCase ? pattern.toLowerCase() : pattern;
       else this.re = anchored(expandPattern(pattern, null, true) as string, ignoreCase);
     }
   }

@@ -4,7 +4,14 @@
  * Terraform symbols (`${aws_s3_bucket.state.arn}`); those are resolved per request through bindings.
  * Grammar: https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_grammar.html
  */
-import { TfIndeterminate, TfJson, TfSymbol, TfTemplate, type TfLocation, type TfValue } from "../terraform/model";
+import {
+  TfIndeterminate,
+  TfJson,
+  TfSymbol,
+  TfTemplate,
+  type TfLocation,
+  type TfValue,
+} from "../terraform/model";
 import { isObject } from "../terraform/read";
 import { CompiledCondition, parseOperator } from "./conditions";
 import { Glob, anchored, expandPattern } from "./glob";
@@ -130,7 +137,12 @@ export interface CompiledPolicy {
   readonly location: TfLocation | undefined;
 }
 
-export function unreadablePolicy(id: string, kind: PolicyKind, problem: string, location?: TfLocation): CompiledPolicy {
+export function unreadablePolicy(
+  id: string,
+  kind: PolicyKind,
+  problem: string,
+  location?: TfLocation,
+): CompiledPolicy {
   return { id, kind, statements: [], problem, location };
 }
 
@@ -152,7 +164,8 @@ function text(v: TfValue, path: string, loc: TfLocation | undefined): PolicyText
 
 function literal(v: TfValue, path: string, loc: TfLocation | undefined): string {
   const t = text(v, path, loc);
-  if (typeof t !== "string") throw new PolicyError(`${where(loc, path)}: ${t} is computed by Terraform and must be known here`);
+  if (typeof t !== "string")
+    throw new PolicyError(`${where(loc, path)}: ${t} is computed by Terraform and must be known here`);
   return t;
 }
 
@@ -174,15 +187,24 @@ export function documentValue(v: TfValue | undefined, loc: TfLocation | undefine
   }
   if (v instanceof TfIndeterminate) throw new PolicyError(v.toString());
   if (v instanceof TfSymbol || v instanceof TfTemplate)
-    throw new PolicyError(`${where(loc, "")}: the policy document ${v} is computed by Terraform and could not be read`);
+    throw new PolicyError(
+      `${where(loc, "")}: the policy document ${v} is computed by Terraform and could not be read`,
+    );
   if (isObject(v)) return v;
   throw new PolicyError(`${where(loc, "")}: expected a policy document`);
 }
 
 function parsePrincipal(v: TfValue, path: string, loc: TfLocation | undefined): PrincipalSpec {
   if (v === "*") return { any: true, aws: [], federated: [], service: [], canonicalUser: [] };
-  if (!isObject(v)) throw new PolicyError(`${where(loc, path)}: expected "*" or an object of principal types`);
-  const spec = { any: false, aws: [] as PolicyText[], federated: [] as PolicyText[], service: [] as PolicyText[], canonicalUser: [] as PolicyText[] };
+  if (!isObject(v))
+    throw new PolicyError(`${where(loc, path)}: expected "*" or an object of principal types`);
+  const spec = {
+    any: false,
+    aws: [] as PolicyText[],
+    federated: [] as PolicyText[],
+    service: [] as PolicyText[],
+    canonicalUser: [] as PolicyText[],
+  };
   for (const [type, ids] of Object.entries(v)) {
     const list = asList(ids).map((id, i) => text(id, `${path}.${type}[${i}]`, loc));
     if (type === "AWS") {
@@ -191,21 +213,30 @@ function parsePrincipal(v: TfValue, path: string, loc: TfLocation | undefined): 
     } else if (type === "Federated") spec.federated.push(...list);
     else if (type === "Service") spec.service.push(...list);
     else if (type === "CanonicalUser") spec.canonicalUser.push(...list);
-    else throw new PolicyError(`${where(loc, path)}: unknown principal type ${type} (allowed: AWS, Federated, Service, CanonicalUser)`);
+    else
+      throw new PolicyError(
+        `${where(loc, path)}: unknown principal type ${type} (allowed: AWS, Federated, Service, CanonicalUser)`,
+      );
   }
   return spec;
 }
 
-function parseConditions(v: TfValue | undefined, path: string, loc: TfLocation | undefined): CompiledCondition[] {
+function parseConditions(
+  v: TfValue | undefined,
+  path: string,
+  loc: TfLocation | undefined,
+): CompiledCondition[] {
   if (v === undefined) return [];
   if (!isObject(v)) throw new PolicyError(`${where(loc, path)}: expected an object of operators`);
   const out: CompiledCondition[] = [];
   for (const [opName, block] of Object.entries(v)) {
     const op = parseOperator(opName);
-    if (!op) throw new PolicyError(`${where(loc, `${path}.${opName}`)}: unsupported condition operator ${opName}`);
+    if (!op)
+      throw new PolicyError(`${where(loc, `${path}.${opName}`)}: unsupported condition operator ${opName}`);
     if (op.base === "Null" && opName.toLowerCase().endsWith("ifexists"))
       throw new PolicyError(`${where(loc, `${path}.${opName}`)}: Null cannot take IfExists`);
-    if (!isObject(block)) throw new PolicyError(`${where(loc, `${path}.${opName}`)}: expected an object of condition keys`);
+    if (!isObject(block))
+      throw new PolicyError(`${where(loc, `${path}.${opName}`)}: expected an object of condition keys`);
     for (const [key, values] of Object.entries(block)) {
       const vals = asList(values).map((x, i) => literal(x, `${path}.${opName}.${key}[${i}]`, loc));
       out.push(new CompiledCondition(opName, op, key, vals));
@@ -214,7 +245,13 @@ function parseConditions(v: TfValue | undefined, path: string, loc: TfLocation |
   return out;
 }
 
-function pair(o: Readonly<Record<string, TfValue>>, a: string, b: string, path: string, loc: TfLocation | undefined): [TfValue | undefined, boolean] {
+function pair(
+  o: Readonly<Record<string, TfValue>>,
+  a: string,
+  b: string,
+  path: string,
+  loc: TfLocation | undefined,
+): [TfValue | undefined, boolean] {
   const va = field(o, a);
   const vb = field(o, b);
   if (va !== undefined && vb !== undefined) throw new PolicyError(`${where(loc, path)}: both ${a} and ${b}`);
@@ -230,17 +267,26 @@ export function compilePolicy(id: string, kind: PolicyKind, doc: TfValue, loc?: 
   return { id, kind, statements, problem: undefined, location: loc };
 }
 
-function compileStatement(id: string, kind: PolicyKind, s: TfValue, index: number, loc: TfLocation | undefined): CompiledStatement {
+function compileStatement(
+  id: string,
+  kind: PolicyKind,
+  s: TfValue,
+  index: number,
+  loc: TfLocation | undefined,
+): CompiledStatement {
   const path = `Statement[${index}]`;
   if (!isObject(s)) throw new PolicyError(`${where(loc, path)}: expected an object`);
   const effect = field(s, "Effect");
-  if (effect !== "Allow" && effect !== "Deny") throw new PolicyError(`${where(loc, `${path}.Effect`)}: must be "Allow" or "Deny"`);
+  if (effect !== "Allow" && effect !== "Deny")
+    throw new PolicyError(`${where(loc, `${path}.Effect`)}: must be "Allow" or "Deny"`);
   const sidValue = field(s, "Sid");
   const sid = sidValue === undefined ? undefined : literal(sidValue, `${path}.Sid`, loc);
 
   const [actionValue, notAction] = pair(s, "Action", "NotAction", path, loc);
   if (actionValue === undefined) throw new PolicyError(`${where(loc, path)}: needs Action or NotAction`);
-  const actions = new ActionMatcher(asList(actionValue).map((a, i) => literal(a, `${path}.${notAction ? "NotAction" : "Action"}[${i}]`, loc)));
+  const actions = new ActionMatcher(
+    asList(actionValue).map((a, i) => literal(a, `${path}.${notAction ? "NotAction" : "Action"}[${i}]`, loc)),
+  );
 
   const [resourceValue, notResource] = pair(s, "Resource", "NotResource", path, loc);
   let resources: ResourcePattern[] | undefined;
@@ -253,9 +299,14 @@ function compileStatement(id: string, kind: PolicyKind, s: TfValue, index: numbe
 
   const [principalValue, notPrincipal] = pair(s, "Principal", "NotPrincipal", path, loc);
   const principalBased = kind === "resource" || kind === "trust";
-  if (principalBased && principalValue === undefined) throw new PolicyError(`${where(loc, path)}: a ${kind} policy statement needs Principal or NotPrincipal`);
-  if (!principalBased && principalValue !== undefined) throw new PolicyError(`${where(loc, path)}: a ${kind} policy cannot name a Principal`);
-  const principal = principalValue === undefined ? undefined : parsePrincipal(principalValue, `${path}.${notPrincipal ? "NotPrincipal" : "Principal"}`, loc);
+  if (principalBased && principalValue === undefined)
+    throw new PolicyError(`${where(loc, path)}: a ${kind} policy statement needs Principal or NotPrincipal`);
+  if (!principalBased && principalValue !== undefined)
+    throw new PolicyError(`${where(loc, path)}: a ${kind} policy cannot name a Principal`);
+  const principal =
+    principalValue === undefined
+      ? undefined
+      : parsePrincipal(principalValue, `${path}.${notPrincipal ? "NotPrincipal" : "Principal"}`, loc);
 
   let conditions: CompiledCondition[] = [];
   let problem: string | undefined;
@@ -265,5 +316,19 @@ function compileStatement(id: string, kind: PolicyKind, s: TfValue, index: numbe
     if (!(e instanceof PolicyError)) throw e;
     problem = e.message;
   }
-  return { policyId: id, kind, index, sid, effect, actions, notAction, resources, notResource, principal, notPrincipal, conditions, problem };
+  return {
+    policyId: id,
+    kind,
+    index,
+    sid,
+    effect,
+    actions,
+    notAction,
+    resources,
+    notResource,
+    principal,
+    notPrincipal,
+    conditions,
+    problem,
+  };
 }

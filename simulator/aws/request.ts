@@ -62,7 +62,12 @@ function derivedBindings(model: AwsModel, account: string): Map<string, string> 
   if (!perAccount) derivedCache.set(model, (perAccount = new Map()));
   let m = perAccount.get(account);
   if (!m) {
-    m = new Map(model.derivedBindings.map((d) => [d.key, d.template.replace("{account}", account).replace("{partition}", PARTITION)]));
+    m = new Map(
+      model.derivedBindings.map((d) => [
+        d.key,
+        d.template.replace("{account}", account).replace("{partition}", PARTITION),
+      ]),
+    );
     perAccount.set(account, m);
   }
   return m;
@@ -71,7 +76,9 @@ function derivedBindings(model: AwsModel, account: string): Map<string, string> 
 const ADDRESS = /^(data\.)?aws_[a-z0-9_]+\.[A-Za-z0-9_-]+$/;
 
 function roleArn(role: AwsRole, account: string): string | undefined {
-  return role.name === undefined ? undefined : `arn:${PARTITION}:iam::${account}:role${role.path}${role.name}`;
+  return role.name === undefined
+    ? undefined
+    : `arn:${PARTITION}:iam::${account}:role${role.path}${role.name}`;
 }
 
 function externalPolicies(request: AwsRequest, problems: string[]): CompiledPolicy[] {
@@ -87,11 +94,24 @@ function externalPolicies(request: AwsRequest, problems: string[]): CompiledPoli
   });
 }
 
-function resolveCaller(model: AwsModel, request: AwsRequest, bindings: Map<string, string>, problems: string[]): Caller {
+function resolveCaller(
+  model: AwsModel,
+  request: AwsRequest,
+  bindings: Map<string, string>,
+  problems: string[],
+): Caller {
   const account = request.account.id;
   const p = request.principal;
   const sessionName = request.session?.name ?? "session";
-  const base = { roleArn: undefined, address: undefined, boundary: undefined, sessionPolicy: undefined, tags: {}, username: undefined, oidcHost: undefined };
+  const base = {
+    roleArn: undefined,
+    address: undefined,
+    boundary: undefined,
+    sessionPolicy: undefined,
+    tags: {},
+    username: undefined,
+    oidcHost: undefined,
+  };
   const extraGroups = (): CompiledPolicy[] =>
     request.groups.flatMap((g) => {
       const group = model.groups.get(g) ?? [...model.groups.values()].find((x) => x.name === g);
@@ -112,17 +132,40 @@ function resolveCaller(model: AwsModel, request: AwsRequest, bindings: Map<strin
     }
   };
 
-  const user = model.users.get(p) ?? matchArn(p, /^arn:aws[\w-]*:iam::(\d{12}):user\/(?:.*\/)?([\w+=,.@-]+)$/, account, (name) => [...model.users.values()].find((u) => u.name === name));
+  const user =
+    model.users.get(p) ??
+    matchArn(p, /^arn:aws[\w-]*:iam::(\d{12}):user\/(?:.*\/)?([\w+=,.@-]+)$/, account, (name) =>
+      [...model.users.values()].find((u) => u.name === name),
+    );
   if (user) {
-    if (user.name === undefined) problems.push(`${user.address}: the user name is computed by Terraform; its ARN is unknown`);
+    if (user.name === undefined)
+      problems.push(`${user.address}: the user name is computed by Terraform; its ARN is unknown`);
     const arn = `arn:${PARTITION}:iam::${account}:user${user.path}${user.name ?? user.address}`;
     const groupPolicies = user.groups.flatMap((g) => model.groups.get(g)?.policies ?? []);
-    return { ...base, kind: "user", arn, account, address: user.address, policies: [...user.policies, ...groupPolicies, ...extraGroups()], boundary: user.boundary, tags: user.tags, username: user.name };
+    return {
+      ...base,
+      kind: "user",
+      arn,
+      account,
+      address: user.address,
+      policies: [...user.policies, ...groupPolicies, ...extraGroups()],
+      boundary: user.boundary,
+      tags: user.tags,
+      username: user.name,
+    };
   }
-  const role = model.roles.get(p) ?? matchArn(p, /^arn:aws[\w-]*:(?:iam::(\d{12}):role\/(?:.*\/)?|sts::(\d{12}):assumed-role\/)([\w+=,.@-]+)/, account, (name) => [...model.roles.values()].find((r) => r.name === name));
+  const role =
+    model.roles.get(p) ??
+    matchArn(
+      p,
+      /^arn:aws[\w-]*:(?:iam::(\d{12}):role\/(?:.*\/)?|sts::(\d{12}):assumed-role\/)([\w+=,.@-]+)/,
+      account,
+      (name) => [...model.roles.values()].find((r) => r.name === name),
+    );
   if (role) {
     const rArn = roleArn(role, account);
-    if (rArn === undefined) problems.push(`${role.address}: the role name is computed by Terraform; its ARN is unknown`);
+    if (rArn === undefined)
+      problems.push(`${role.address}: the role name is computed by Terraform; its ARN is unknown`);
     const name = role.name ?? role.address;
     return {
       ...base,
@@ -143,7 +186,15 @@ function resolveCaller(model: AwsModel, request: AwsRequest, bindings: Map<strin
     if (!arn) problems.push(`${p}: the OIDC provider URL is computed by Terraform; its ARN is unknown`);
     const host = oidc ? oidc.host : p.replace(/^arn:aws[\w-]*:iam::\d{12}:oidc-provider\//, "");
     const acct = /^arn:aws[\w-]*:iam::(\d{12}):/.exec(arn ?? "")?.[1] ?? account;
-    return { ...base, kind: "federated", arn: arn ?? p, account: acct, address: oidc?.address, policies: [], oidcHost: host };
+    return {
+      ...base,
+      kind: "federated",
+      arn: arn ?? p,
+      account: acct,
+      address: oidc?.address,
+      policies: [],
+      oidcHost: host,
+    };
   }
   const root = /^arn:aws[\w-]*:iam::(\d{12}):root$/.exec(p);
   if (root) return { ...base, kind: "root", arn: p, account: root[1], policies: [] };
@@ -151,15 +202,19 @@ function resolveCaller(model: AwsModel, request: AwsRequest, bindings: Map<strin
   // A principal outside this configuration: its identity policies must come with the request.
   const arnMatch = /^arn:aws[\w-]*:(?:iam|sts)::(\d{12}):(user|role|assumed-role)\/(.+)$/.exec(p);
   if (!arnMatch) {
-    problems.push(`principal ${p} is neither a user, role or OIDC provider of the configuration nor an IAM ARN`);
+    problems.push(
+      `principal ${p} is neither a user, role or OIDC provider of the configuration nor an IAM ARN`,
+    );
     return { ...base, kind: "user", arn: p, account, policies: [] };
   }
   const [, acct, type, rest] = arnMatch;
   // A user of this account that Terraform does not manage may still be put in managed groups.
   const inGroups = acct === account && type === "user" && request.groups.length > 0;
-  if (!request.identityPolicies && !inGroups) problems.push(`principal ${p} is outside this configuration: give its identityPolicies in the request`);
+  if (!request.identityPolicies && !inGroups)
+    problems.push(`principal ${p} is outside this configuration: give its identityPolicies in the request`);
   const policies = [...externalPolicies(request, problems), ...(type === "user" ? extraGroups() : [])];
-  if (type === "user") return { ...base, kind: "user", arn: p, account: acct, policies, username: rest.split("/").pop() };
+  if (type === "user")
+    return { ...base, kind: "user", arn: p, account: acct, policies, username: rest.split("/").pop() };
   const roleName = rest.split("/")[type === "role" ? rest.split("/").length - 1 : 0];
   return {
     ...base,
@@ -172,7 +227,12 @@ function resolveCaller(model: AwsModel, request: AwsRequest, bindings: Map<strin
   };
 }
 
-function matchArn<T>(p: string, re: RegExp, account: string, find: (name: string) => T | undefined): T | undefined {
+function matchArn<T>(
+  p: string,
+  re: RegExp,
+  account: string,
+  find: (name: string) => T | undefined,
+): T | undefined {
   const m = re.exec(p);
   if (!m) return undefined;
   const acct = m[1] ?? m[2];
@@ -191,9 +251,22 @@ function resourceArn(request: AwsRequest, bindings: Map<string, string>, problem
   return arn;
 }
 
-const ROLE_TRUST_ACTIONS = new Set(["sts:assumerole", "sts:assumerolewithwebidentity", "sts:assumerolewithsaml", "sts:tagsession", "sts:setsourceidentity"]);
+const ROLE_TRUST_ACTIONS = new Set([
+  "sts:assumerole",
+  "sts:assumerolewithwebidentity",
+  "sts:assumerolewithsaml",
+  "sts:tagsession",
+  "sts:setsourceidentity",
+]);
 
-function resourcePolicyFor(model: AwsModel, action: string, resource: string, resourceAccount: string, bindings: Map<string, string>, problems: string[]): CompiledPolicy | undefined {
+function resourcePolicyFor(
+  model: AwsModel,
+  action: string,
+  resource: string,
+  resourceAccount: string,
+  bindings: Map<string, string>,
+  problems: string[],
+): CompiledPolicy | undefined {
   if (ROLE_TRUST_ACTIONS.has(action)) {
     const m = /^arn:aws[\w-]*:iam::(\d{12}):role\/(?:.*\/)?([\w+=,.@-]+)$/.exec(resource);
     if (!m) {
@@ -213,16 +286,24 @@ function resourcePolicyFor(model: AwsModel, action: string, resource: string, re
     const found: CompiledPolicy[] = [];
     for (const bp of model.bucketPolicies) {
       const name = resolveText(bp.bucket, bindings);
-      if ("missing" in name) problems.push(`${bp.address} bucket: ${name.missing} is computed by Terraform; bind it to compare with ${resource}`);
+      if ("missing" in name)
+        problems.push(
+          `${bp.address} bucket: ${name.missing} is computed by Terraform; bind it to compare with ${resource}`,
+        );
       else if (name.value === m[1] || name.value === `arn:${PARTITION}:s3:::${m[1]}`) found.push(bp.policy);
     }
-    if (found.length > 1) problems.push(`bucket ${m[1]} has ${found.length} bucket policies in the configuration; Terraform keeps only one`);
+    if (found.length > 1)
+      problems.push(
+        `bucket ${m[1]} has ${found.length} bucket policies in the configuration; Terraform keeps only one`,
+      );
     return found[0];
   }
   // "Unless the key policy explicitly allows it, you cannot use IAM policies to allow access to a KMS key."
   // https://docs.aws.amazon.com/kms/latest/developerguide/key-policies.html
   if (action.startsWith("kms:") && /^arn:aws[\w-]*:kms:[^:]*:\d{12}:key\//.test(resource)) {
-    problems.push(`${resource}: access to a KMS key depends on its key policy, which is not part of the AWS model`);
+    problems.push(
+      `${resource}: access to a KMS key depends on its key policy, which is not part of the AWS model`,
+    );
   }
   void resourceAccount;
   return undefined;
@@ -232,9 +313,10 @@ function scpLevels(model: AwsModel, request: AwsRequest, caller: Caller): ScpLev
   // "SCPs do not restrict users or roles in the management account." https://docs.aws.amazon.com/organizations/latest/userguide/orgs_manage_policies_scps.html
   if (request.account.kind === "management" || caller.kind === "federated") return undefined;
   if (caller.account !== request.account.id) return undefined;
-  const path =
-    request.account.organizationPath ??
-    [...new Set(model.scps.flatMap((s) => s.targets).filter((t) => /^r-/.test(t) || t.endsWith(".roots"))), request.account.id];
+  const path = request.account.organizationPath ?? [
+    ...new Set(model.scps.flatMap((s) => s.targets).filter((t) => /^r-/.test(t) || t.endsWith(".roots"))),
+    request.account.id,
+  ];
   return path.map((target) => {
     const policies = model.scps.filter((s) => s.targets.includes(target)).map((s) => s.policy);
     return { target, policies: request.account.fullAwsAccess ? [FULL_AWS_ACCESS, ...policies] : policies };
@@ -277,7 +359,17 @@ const memos = new WeakMap<AwsModel, Memo>();
 
 function memoOf(model: AwsModel): Memo {
   let m = memos.get(model);
-  if (!m) memos.set(model, (m = { callers: new Map(), callersWithPolicies: new WeakMap(), targets: new Map(), scps: new Map(), plainScps: new Map() }));
+  if (!m)
+    memos.set(
+      model,
+      (m = {
+        callers: new Map(),
+        callersWithPolicies: new WeakMap(),
+        targets: new Map(),
+        scps: new Map(),
+        plainScps: new Map(),
+      }),
+    );
   return m;
 }
 
@@ -287,7 +379,12 @@ function remember<V>(map: Map<string, V>, key: string, value: V): V {
   return value;
 }
 
-function callerEntry(model: AwsModel, request: AwsRequest, bindings: Map<string, string>, memoise: boolean): CallerEntry {
+function callerEntry(
+  model: AwsModel,
+  request: AwsRequest,
+  bindings: Map<string, string>,
+  memoise: boolean,
+): CallerEntry {
   if (!memoise || request.session?.policy !== undefined) {
     const problems: string[] = [];
     return { caller: resolveCaller(model, request, bindings, problems), problems };
@@ -306,7 +403,13 @@ function callerEntry(model: AwsModel, request: AwsRequest, bindings: Map<string,
   return remember(table, key, { caller: resolveCaller(model, request, bindings, problems), problems });
 }
 
-function targetEntry(model: AwsModel, request: AwsRequest, action: string, bindings: Map<string, string>, memoise: boolean): TargetEntry {
+function targetEntry(
+  model: AwsModel,
+  request: AwsRequest,
+  action: string,
+  bindings: Map<string, string>,
+  memoise: boolean,
+): TargetEntry {
   const key = `${action}\u0000${request.resource}\u0000${request.resourceAccount ?? ""}\u0000${request.account.id}`;
   const memo = memoise ? memoOf(model).targets : undefined;
   const hit = memo?.get(key);
@@ -322,7 +425,12 @@ function targetEntry(model: AwsModel, request: AwsRequest, action: string, bindi
 
 function scpEntry(model: AwsModel, request: AwsRequest, caller: Caller): readonly ScpLevel[] | undefined {
   const a = request.account;
-  if (a.organizationPath === undefined && a.fullAwsAccess && caller.kind !== "federated" && caller.account === a.id) {
+  if (
+    a.organizationPath === undefined &&
+    a.fullAwsAccess &&
+    caller.kind !== "federated" &&
+    caller.account === a.id
+  ) {
     const byKind = memoOf(model).plainScps;
     let byId = byKind.get(a.kind);
     if (!byId) byKind.set(a.kind, (byId = new Map()));
@@ -343,8 +451,17 @@ const MFA_AGE = "aws:multifactorauthage";
  * case-insensitively): lower-cased keys mapped to values, or with `spelling`, lower-cased keys mapped to
  * the spelling the request gave.
  */
-function fillContext(request: AwsRequest, caller: Caller, mfaOverride: number | undefined, problems: string[], into: Map<string, ContextValue>, spelling: boolean): void {
-  const set = spelling ? (k: string) => into.set(k.toLowerCase(), k) : (k: string, v: ContextValue) => into.set(k.toLowerCase(), v);
+function fillContext(
+  request: AwsRequest,
+  caller: Caller,
+  mfaOverride: number | undefined,
+  problems: string[],
+  into: Map<string, ContextValue>,
+  spelling: boolean,
+): void {
+  const set = spelling
+    ? (k: string) => into.set(k.toLowerCase(), k)
+    : (k: string, v: ContextValue) => into.set(k.toLowerCase(), v);
   set("aws:SecureTransport", request.secureTransport ? "true" : "false");
   if (caller.kind !== "federated") {
     set("aws:PrincipalArn", caller.roleArn ?? caller.arn);
@@ -357,7 +474,8 @@ function fillContext(request: AwsRequest, caller: Caller, mfaOverride: number | 
     for (const k in mfa) set(k, mfa[k]);
   }
   if (request.claims) {
-    if (!caller.oidcHost) problems.push(`claims given but principal ${request.principal} is not an OIDC provider`);
+    if (!caller.oidcHost)
+      problems.push(`claims given but principal ${request.principal} is not an OIDC provider`);
     else for (const k in request.claims) set(`${caller.oidcHost}:${k}`, request.claims[k]);
   }
   for (const k in request.context) set(k, normalise(request.context[k]));
@@ -377,7 +495,11 @@ export function contextDisplay(p: PreparedRequest): Record<string, ContextValue>
 }
 
 /** Builds the request context; `mfaOverride` replaces the MFA keys (used to ask "would MFA lift this deny?"). */
-export function prepareRequest(model: AwsModel, request: AwsRequest, mfaOverride?: { age: number }): PreparedRequest {
+export function prepareRequest(
+  model: AwsModel,
+  request: AwsRequest,
+  mfaOverride?: { age: number },
+): PreparedRequest {
   const derived = derivedBindings(model, request.account.id);
   let memoise = true;
   for (const _ in request.bindings) memoise = false;

@@ -15,7 +15,8 @@ function sessionOf(d: EntraDecision): Session {
   const browser = d.sessionControls.persistentBrowser;
   if (!frequency && !browser) return NO_SESSION;
   const session: Record<string, string | number | boolean> = {};
-  if (frequency) session.signInFrequency = frequency.kind === "everyTime" ? "everyTime" : `${frequency.hours}h`;
+  if (frequency)
+    session.signInFrequency = frequency.kind === "everyTime" ? "everyTime" : `${frequency.hours}h`;
   if (browser) session.persistentBrowser = browser.mode;
   return session;
 }
@@ -61,7 +62,13 @@ class EntraFacts implements DecisionFacts {
 
   /** Prints as the plain facts, trace included. */
   toJSON(): DecisionFacts {
-    return { verdict: this.verdict, decidedBy: this.decidedBy, reportOnly: this.reportOnly, session: this.session, trace: this.trace };
+    return {
+      verdict: this.verdict,
+      decidedBy: this.decidedBy,
+      reportOnly: this.reportOnly,
+      session: this.session,
+      trace: this.trace,
+    };
   }
 }
 

@@ -118,7 +118,8 @@ class Facts {
     this.platformBit = PLATFORM_BIT[ctx.platform] ?? 0;
     this.signInRiskBit = RISK_BIT[ctx.signInRisk] ?? 0;
     this.userRiskBit = RISK_BIT[ctx.userRisk] ?? 0;
-    this.flowBit = ctx.authenticationFlow === undefined ? NO_FLOW_BIT : (FLOW_BIT[ctx.authenticationFlow] ?? 0);
+    this.flowBit =
+      ctx.authenticationFlow === undefined ? NO_FLOW_BIT : (FLOW_BIT[ctx.authenticationFlow] ?? 0);
   }
 
   private coverage?: Map<readonly (readonly string[])[], boolean>;
@@ -271,7 +272,11 @@ function fastPolicy(p: ConditionalAccessPolicy): FastPolicy | undefined {
 
 const indexes = new WeakMap<EntraModel, ModelIndex>();
 
-function keyIndex(): { users: Map<string, number[]>; groups: Map<string, number[]>; roles: Map<string, number[]> } {
+function keyIndex(): {
+  users: Map<string, number[]>;
+  groups: Map<string, number[]>;
+  roles: Map<string, number[]>;
+} {
   return { users: new Map(), groups: new Map(), roles: new Map() };
 }
 
@@ -363,7 +368,10 @@ function fastNotApplied(fp: FastPolicy, f: Facts, mark: number): number {
   if ((mark & EXCLUDED) !== 0 || (fp.excludeBroad && userIn(fp.users.exclude, f))) return CODE.users;
   const a = applicationMatches(fp.applications, f);
   if (a !== undefined) return REASON_INDEX[a] + 1;
-  if (fp.hasPlatforms && ((fp.platformsInclude & f.platformBit) === 0 || (fp.platformsExclude & f.platformBit) !== 0))
+  if (
+    fp.hasPlatforms &&
+    ((fp.platformsInclude & f.platformBit) === 0 || (fp.platformsExclude & f.platformBit) !== 0)
+  )
     return CODE.devicePlatform;
   const loc = fp.locations;
   if (loc !== undefined && (!locationIn(loc.include, f) || locationIn(loc.exclude, f))) return CODE.location;
@@ -1034,7 +1042,10 @@ export function evaluateEntra(
         sessionPolicies.length === 0
           ? NO_SESSION
           : aggregateSessions(
-              sessionPolicies.map((k) => ({ address: policies[k].address, session: policies[k].session as SessionControls })),
+              sessionPolicies.map((k) => ({
+                address: policies[k].address,
+                session: policies[k].session as SessionControls,
+              })),
             ));
     },
     get notApplied(): readonly NotAppliedPolicy[] {

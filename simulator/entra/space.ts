@@ -156,9 +156,24 @@ const METHOD_SETS: readonly (readonly AuthenticationMethod[])[] = [
 ];
 
 /** Platforms, the default first; `unknown` (e.g. ChromeOS) before Windows Phone, which Entra also knows. */
-const PLATFORMS: readonly Platform[] = ["windows", "macOS", "iOS", "android", "linux", "unknown", "windowsPhone"];
+const PLATFORMS: readonly Platform[] = [
+  "windows",
+  "macOS",
+  "iOS",
+  "android",
+  "linux",
+  "unknown",
+  "windowsPhone",
+];
 /** Documentation and private ranges tried, in order, for the address outside every named location. */
-const OUTSIDE_CANDIDATES = ["192.0.2.10", "198.18.0.10", "100.64.0.10", "10.0.0.10", "172.16.0.10", "8.8.8.8"];
+const OUTSIDE_CANDIDATES = [
+  "192.0.2.10",
+  "198.18.0.10",
+  "100.64.0.10",
+  "10.0.0.10",
+  "172.16.0.10",
+  "8.8.8.8",
+];
 /** Countries tried, in order, for the country no location names. */
 const OTHER_COUNTRIES = ["GB", "US", "DE", "FR", "NL", "JP", "BR", "AU"];
 const GUEST_TYPED_AS_MEMBER: ReadonlySet<GuestKind> = new Set(["b2bCollaborationMember"]);
@@ -246,7 +261,12 @@ function tierGroups(model: TerraformModel, spec: BaselineSpec | undefined): stri
   });
 }
 
-function groupsOf(model: TerraformModel, m: EntraModel, spec: BaselineSpec | undefined, g: EntraSpaceGranularity): string[][] {
+function groupsOf(
+  model: TerraformModel,
+  m: EntraModel,
+  spec: BaselineSpec | undefined,
+  g: EntraSpaceGranularity,
+): string[][] {
   const conds = userConditions(m);
   const candidates = tierGroups(model, spec);
   for (const c of conds) candidates.push(...c.include.groups, ...c.exclude.groups);
@@ -299,7 +319,9 @@ function guestsOf(m: EntraModel, g: EntraSpaceGranularity): Guest[] {
         guestKind: kind,
         ...(homeTenant ? { homeTenant } : {}),
       });
-  return pick(g, candidates, (guest) => bits(conds.flatMap((c) => [guestIn(c.include, guest), guestIn(c.exclude, guest)])));
+  return pick(g, candidates, (guest) =>
+    bits(conds.flatMap((c) => [guestIn(c.include, guest), guestIn(c.exclude, guest)])),
+  );
 }
 
 // -- what is signed in to, and how ----------------------------------------------------------------------
@@ -315,7 +337,8 @@ function suitesOf(app: string): Set<string> {
 function targets(a: ApplicationsCondition, t: Target): boolean {
   if ("userAction" in t) return a.userActions.has(t.userAction);
   const suites = suitesOf(t.application);
-  const included = a.includeAll || a.includeApps.has(t.application) || [...a.includeSuites].some((s) => suites.has(s));
+  const included =
+    a.includeAll || a.includeApps.has(t.application) || [...a.includeSuites].some((s) => suites.has(s));
   const excluded = a.excludeApps.has(t.application) || [...a.excludeSuites].some((s) => suites.has(s));
   return included && !excluded;
 }
@@ -337,12 +360,18 @@ function targetsOf(m: EntraModel, spec: BaselineSpec | undefined, g: EntraSpaceG
   if (suites.has("Office365")) candidates.push({ application: [...OFFICE_365_APP_IDS][0] });
   if (suites.has("MicrosoftAdminPortals")) candidates.push({ application: [...ADMIN_PORTAL_APP_IDS][0] });
   for (const u of actions) candidates.push({ userAction: u });
-  return pick(g, candidates, (t) => ("userAction" in t ? "action:" : "app:") + bits(apps.map((a) => targets(a, t))));
+  return pick(
+    g,
+    candidates,
+    (t) => ("userAction" in t ? "action:" : "app:") + bits(apps.map((a) => targets(a, t))),
+  );
 }
 
 function clientAppsOf(m: EntraModel, g: EntraSpaceGranularity): ClientAppType[] {
   const sets = m.policies.map((p) => known(p.clientAppTypes));
-  return pick(g, CLIENT_APP_TYPES, (c) => bits([LEGACY_CLIENT_APP_TYPES.has(c), ...sets.map((s) => s === undefined || s.has(c))]));
+  return pick(g, CLIENT_APP_TYPES, (c) =>
+    bits([LEGACY_CLIENT_APP_TYPES.has(c), ...sets.map((s) => s === undefined || s.has(c))]),
+  );
 }
 
 function platformsOf(m: EntraModel, g: EntraSpaceGranularity): Platform[] {
@@ -365,7 +394,8 @@ interface Range {
 
 function parseIp(ip: string): { v6: boolean; n: bigint } {
   let addr = ipaddr.parse(ip);
-  if (addr.kind() === "ipv6" && (addr as ipaddr.IPv6).isIPv4MappedAddress()) addr = (addr as ipaddr.IPv6).toIPv4Address();
+  if (addr.kind() === "ipv6" && (addr as ipaddr.IPv6).isIPv4MappedAddress())
+    addr = (addr as ipaddr.IPv6).toIPv4Address();
   return { v6: addr.kind() === "ipv6", n: bytesToBigInt(addr.toByteArray()) };
 }
 
@@ -435,8 +465,12 @@ function networksOf(m: EntraModel, spec: BaselineSpec | undefined, g: EntraSpace
   const named = new Set(countryLocations.flatMap((l) => [...l.countries]));
   const blocked = new Set(spec?.networks.blockedCountries ?? []);
   const other = OTHER_COUNTRIES.find((c) => !named.has(c) && !blocked.has(c)) ?? OTHER_COUNTRIES[0];
-  const byIp = countryLocations.filter((l) => l.lookup === "clientIpAddress").flatMap((l) => [...l.countries]);
-  const byGps = countryLocations.filter((l) => l.lookup === "authenticatorAppGps").flatMap((l) => [...l.countries]);
+  const byIp = countryLocations
+    .filter((l) => l.lookup === "clientIpAddress")
+    .flatMap((l) => [...l.countries]);
+  const byGps = countryLocations
+    .filter((l) => l.lookup === "authenticatorAppGps")
+    .flatMap((l) => [...l.countries]);
   const countries: (string | undefined)[] = [undefined, other, ...byIp, ...blocked];
   const gps: (string | undefined)[] = byGps.length ? [undefined, other, ...byGps] : [undefined];
 
@@ -477,7 +511,9 @@ function specSignInLevels(spec: BaselineSpec | undefined): Set<RiskLevel> {
 function signInRisksOf(m: EntraModel, spec: BaselineSpec | undefined, g: EntraSpaceGranularity): RiskLevel[] {
   const sets = m.policies.map((p) => known(p.signInRisk));
   const specLevels = specSignInLevels(spec);
-  return pick(g, RISK_LEVELS, (r) => bits([specLevels.has(r), ...sets.map((s) => s !== undefined && s.has(r))]));
+  return pick(g, RISK_LEVELS, (r) =>
+    bits([specLevels.has(r), ...sets.map((s) => s !== undefined && s.has(r))]),
+  );
 }
 
 function userRisksOf(m: EntraModel, spec: BaselineSpec | undefined, g: EntraSpaceGranularity): UserRisk[] {
@@ -493,10 +529,15 @@ function userRisksOf(m: EntraModel, spec: BaselineSpec | undefined, g: EntraSpac
   const candidates: UserRisk[] = [];
   for (const level of RISK_LEVELS) {
     candidates.push({ level, passwordChanged: false });
-    if (changeLevels.has(level) || (specHigh && level === "high")) candidates.push({ level, passwordChanged: true });
+    if (changeLevels.has(level) || (specHigh && level === "high"))
+      candidates.push({ level, passwordChanged: true });
   }
   return pick(g, candidates, (u) =>
-    bits([specHigh && u.level === "high", u.passwordChanged, ...sets.map((s) => s !== undefined && s.has(u.level))]),
+    bits([
+      specHigh && u.level === "high",
+      u.passwordChanged,
+      ...sets.map((s) => s !== undefined && s.has(u.level)),
+    ]),
   );
 }
 
@@ -505,10 +546,21 @@ function insiderRisksOf(m: EntraModel, g: EntraSpaceGranularity): InsiderRiskLev
   return pick(g, INSIDER_RISK_LEVELS, (r) => bits(levels.map((l) => l === r)));
 }
 
-const TRUST_TYPES: Readonly<Record<string, Device["trustType"]>> = { azuread: "AzureAD", serverad: "ServerAD", workplace: "Workplace" };
+const TRUST_TYPES: Readonly<Record<string, Device["trustType"]>> = {
+  azuread: "AzureAD",
+  serverad: "ServerAD",
+  workplace: "Workplace",
+};
 
 function device(extra: Partial<Device>): Device {
-  return { registered: true, trustType: "AzureAD", isCompliant: false, intuneManaged: false, extensionAttributes: {}, ...extra };
+  return {
+    registered: true,
+    trustType: "AzureAD",
+    isCompliant: false,
+    intuneManaged: false,
+    extensionAttributes: {},
+    ...extra,
+  };
 }
 
 /** A registered device with `property` set to `value`, for the filters that compare it (R15). */
@@ -569,7 +621,10 @@ function flowsOf(m: EntraModel, g: EntraSpaceGranularity): (TransferMethod | und
   // Device-state controls cannot be met in device code flow (R21).
   const deviceControls = usesControl(m, "compliantDevice") || usesControl(m, "domainJoinedDevice");
   return pick(g, [undefined, ...TRANSFER_METHODS], (f) =>
-    bits([deviceControls && f === "deviceCodeFlow", ...sets.map((s) => s !== undefined && f !== undefined && s.has(f))]),
+    bits([
+      deviceControls && f === "deviceCodeFlow",
+      ...sets.map((s) => s !== undefined && f !== undefined && s.has(f)),
+    ]),
   );
 }
 
@@ -581,11 +636,17 @@ function methodsOf(m: EntraModel, g: EntraSpaceGranularity): (readonly Authentic
   for (const s of strengths)
     for (const c of s.combinations) candidates.push(c as readonly AuthenticationMethod[]);
   // The built-in strengths always split the classes: the spec's tiers speak of them.
-  const builtIns = Object.values(BUILT_IN_STRENGTH_IDS).map((id) => BUILT_IN_STRENGTHS[id].combinations.map((c) => c.split(",")));
-  const covers = (combos: readonly (readonly string[])[], used: ReadonlySet<string>) => combos.some((c) => c.every((x) => used.has(x)));
+  const builtIns = Object.values(BUILT_IN_STRENGTH_IDS).map((id) =>
+    BUILT_IN_STRENGTHS[id].combinations.map((c) => c.split(",")),
+  );
+  const covers = (combos: readonly (readonly string[])[], used: ReadonlySet<string>) =>
+    combos.some((c) => c.every((x) => used.has(x)));
   return pick(g, candidates, (ms) => {
     const used = new Set<string>(ms);
-    return bits([...builtIns.map((b) => covers(b, used)), ...strengths.map((s) => covers(s.combinations, used))]);
+    return bits([
+      ...builtIns.map((b) => covers(b, used)),
+      ...strengths.map((s) => covers(s.combinations, used)),
+    ]);
   });
 }
 
@@ -602,13 +663,19 @@ function controlsOf(m: EntraModel): OtherControls[] {
     approvedApplication: set.includes("approvedApplication"),
     compliantApplication: set.includes("compliantApplication"),
     termsOfUse: set.flatMap((x) => (x.startsWith("termsOfUse:") ? [x.slice("termsOfUse:".length)] : [])),
-    customFactors: set.flatMap((x) => (x.startsWith("customFactor:") ? [x.slice("customFactor:".length)] : [])),
+    customFactors: set.flatMap((x) =>
+      x.startsWith("customFactor:") ? [x.slice("customFactor:".length)] : [],
+    ),
   }));
 }
 
 // -- building and printing contexts -------------------------------------------------------------------------
 
-const DEFAULTS = entraContextSchema.parse({ user: { id: ENTRA_ANYONE }, application: ENTRA_OTHER_APP, device: {} });
+const DEFAULTS = entraContextSchema.parse({
+  user: { id: ENTRA_ANYONE },
+  application: ENTRA_OTHER_APP,
+  device: {},
+});
 
 function isPlainObject(v: unknown): v is Record<string, unknown> {
   return typeof v === "object" && v !== null && !Array.isArray(v);

@@ -11,9 +11,13 @@ export const oktaAdapter: ProviderAdapter<OktaModel, OktaContext> = {
   compile: compileOkta,
   evaluate(model, context, options): DecisionFacts {
     const d = evaluateOkta(model, context, { trace: options?.trace ?? false });
-    const decidedBy = [d.blockedBy, d.globalSession?.policy, d.globalSession?.rule, d.authentication?.policy, d.authentication?.rule].filter(
-      (a): a is string => a !== undefined,
-    );
+    const decidedBy = [
+      d.blockedBy,
+      d.globalSession?.policy,
+      d.globalSession?.rule,
+      d.authentication?.policy,
+      d.authentication?.rule,
+    ].filter((a): a is string => a !== undefined);
     const session: Record<string, string | number | boolean> = {};
     if (d.session) {
       session.idleMinutes = d.session.idleMinutes;

@@ -105,7 +105,8 @@ export class Reader {
     if (!Array.isArray(v)) this.fail(key, `expected ${key} blocks, got ${describe(v)}`);
     return (v as readonly TfValue[]).map((item, i) => {
       if (item instanceof TfIndeterminate) throw new IndeterminateError(item);
-      if (!isObject(item)) this.fail(`${key}[${i}]` as string, `expected a ${key} block, got ${describe(item)}`);
+      if (!isObject(item))
+        this.fail(`${key}[${i}]` as string, `expected a ${key} block, got ${describe(item)}`);
       return new Reader(item as TfObject, this.at(`${key}[${i}]`));
     });
   }
@@ -120,7 +121,8 @@ export class Reader {
   /** A literal string or a symbol (IDs, ARNs of resources in this configuration). */
   stringOrSymbol(key: string): string | TfSymbol | TfTemplate | undefined {
     const v = this.raw(key);
-    if (v === undefined || typeof v === "string" || v instanceof TfSymbol || v instanceof TfTemplate) return v;
+    if (v === undefined || typeof v === "string" || v instanceof TfSymbol || v instanceof TfTemplate)
+      return v;
     this.fail(key, `expected a string, got ${describe(v)}`);
   }
 

@@ -218,7 +218,8 @@ test("the example organisation keeps its break-glass users unblocked and its CI 
 function freshMfaOnAdminRole(): TerraformModel {
   const access = example.resources.get("aws_iam_role_policy_attachment.admin_administrator_access");
   const fresh = example.resources.get("aws_iam_group_policy_attachment.fresh_mfa_administrators");
-  if (!access || !fresh) throw new Error("the example changed: no admin role or fresh-MFA attachment to copy");
+  if (!access || !fresh)
+    throw new Error("the example changed: no admin role or fresh-MFA attachment to copy");
   expect(example.resources.has("aws_iam_role_policy_attachment.admin_fresh_mfa")).toBe(false);
   const address = "aws_iam_role_policy_attachment.admin_fresh_mfa";
   return withResources(example, [
@@ -235,16 +236,31 @@ function freshMfaOnAdminRole(): TerraformModel {
 
 /** The SCP's human principals widened to the administrator role again. */
 function scpCoversAdminRole(): TerraformModel {
-  return editStatement("aws_organizations_policy.sensitive_actions_mfa", "DenySensitiveActionsWithoutMfa", (s) => {
-    const like = conditionOf(s).ArnLike;
-    const values = like["aws:PrincipalArn"];
-    like["aws:PrincipalArn"] = [...(Array.isArray(values) ? values : [values]), `arn:aws:iam::*:role/${aws.adminRole.name}`];
-  });
+  return editStatement(
+    "aws_organizations_policy.sensitive_actions_mfa",
+    "DenySensitiveActionsWithoutMfa",
+    (s) => {
+      const like = conditionOf(s).ArnLike;
+      const values = like["aws:PrincipalArn"];
+      like["aws:PrincipalArn"] = [
+        ...(Array.isArray(values) ? values : [values]),
+        `arn:aws:iam::*:role/${aws.adminRole.name}`,
+      ];
+    },
+  );
 }
 
 describe.each([
-  ["the fresh-MFA policy re-attached to the administrator role", freshMfaOnAdminRole, "aws_iam_policy.fresh_mfa"],
-  ["the SCP's MFA deny widened to the administrator role", scpCoversAdminRole, "aws_organizations_policy.sensitive_actions_mfa"],
+  [
+    "the fresh-MFA policy re-attached to the administrator role",
+    freshMfaOnAdminRole,
+    "aws_iam_policy.fresh_mfa",
+  ],
+  [
+    "the SCP's MFA deny widened to the administrator role",
+    scpCoversAdminRole,
+    "aws_organizations_policy.sensitive_actions_mfa",
+  ],
 ])("%s", (_what, build, culprit) => {
   // "The temporary credentials returned by AssumeRole do not include MFA information in the context, so you cannot
   // check individual API operations for MFA." A deny on the MFA keys then catches every session of the role.
@@ -259,11 +275,15 @@ describe.each([
     const r = verifyOne(bad, id);
     expect(r.status).toBe("refuted");
     const ce = r.counterexamples[0];
-    expect((ce.context as AwsRequest).principal).toBe(`arn:aws:iam::${aws.accountId}:role/${aws.adminRole.name}`);
+    expect((ce.context as AwsRequest).principal).toBe(
+      `arn:aws:iam::${aws.accountId}:role/${aws.adminRole.name}`,
+    );
     expect(ce.message).toContain("the administrator role cannot do sensitive actions");
     expect(ce.message).toContain(culprit);
     expect(ce.actual).not.toBe("allow");
-    expect(r.counterexamples.some((c) => (c.context as AwsRequest).credentials === "assumed-role")).toBe(true);
+    expect(r.counterexamples.some((c) => (c.context as AwsRequest).credentials === "assumed-role")).toBe(
+      true,
+    );
   });
 
   test("the printed scenario case expects allow and reproduces the lockout", () => {
@@ -296,7 +316,9 @@ describe("iam:Create* among the sensitive actions of the fresh-MFA policy", () =
   test("verify refutes 'MFA enrolment is always possible' with iam:CreateVirtualMFADevice", () => {
     const r = verifyOne(bad, id);
     expect(r.status).toBe("refuted");
-    expect(r.counterexamples.map((c) => (c.context as AwsRequest).action)).toContain("iam:CreateVirtualMFADevice");
+    expect(r.counterexamples.map((c) => (c.context as AwsRequest).action)).toContain(
+      "iam:CreateVirtualMFADevice",
+    );
     for (const ce of r.counterexamples) expect(ce.message).toContain("aws_iam_policy.fresh_mfa");
   });
 

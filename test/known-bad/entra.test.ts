@@ -40,13 +40,25 @@ function invariant(id: string) {
 }
 
 function verify(model: TerraformModel, ids: readonly string[]): InvariantResult[] {
-  return verifyExhaustively({ adapter: entraAdapter, model, stack: STACK, space: entraContextSpace(model, spec), invariants: ids.map(invariant) });
+  return verifyExhaustively({
+    adapter: entraAdapter,
+    model,
+    stack: STACK,
+    space: entraContextSpace(model, spec),
+    invariants: ids.map(invariant),
+  });
 }
 
 /** The shrunk counterexample fast-check finds, or undefined when the property held. */
-function propertyCounterexample(model: TerraformModel, id: string): { context: EntraContext; message: string } | undefined {
+function propertyCounterexample(
+  model: TerraformModel,
+  id: string,
+): { context: EntraContext; message: string } | undefined {
   const space = entraContextSpace(model, spec, { granularity: "boundaries" });
-  const details = fc.check(invariantProperty({ adapter: entraAdapter, model, stack: STACK, space }, invariant(id)), { numRuns: PROPERTY_RUNS });
+  const details = fc.check(
+    invariantProperty({ adapter: entraAdapter, model, stack: STACK, space }, invariant(id)),
+    { numRuns: PROPERTY_RUNS },
+  );
   if (!details.failed || !details.counterexample) return undefined;
   return { context: details.counterexample[0], message: String(details.errorInstance) };
 }
@@ -59,7 +71,8 @@ function editPolicy(name: string, edit: (values: TfObject) => TfObject): Terrafo
 const isBreakGlass = (c: EntraContext) => entra.breakGlassUserIds.includes(c.user?.id ?? "");
 const withoutBreakGlassExclusion = (values: TfObject): TfObject =>
   editUsers(values, (u) => {
-    if (!Array.isArray(u.excluded_users) || u.excluded_users.length === 0) throw new Error("the policy has no excluded users: the example changed, update this variant");
+    if (!Array.isArray(u.excluded_users) || u.excluded_users.length === 0)
+      throw new Error("the policy has no excluded users: the example changed, update this variant");
     const { excluded_users: _dropped, ...rest } = u;
     return rest;
   });
@@ -69,7 +82,9 @@ function expectPasteable(r: InvariantResult, model: TerraformModel): void {
   for (const c of r.counterexamples) {
     const [scenario] = parse(c.scenario) as [{ context: unknown; provider: string }];
     expect(scenario.provider).toBe("entra");
-    expect(entraAdapter.evaluate(entraAdapter.compile(model), parseEntraContext(scenario.context)).verdict.outcome).toBe(c.actual);
+    expect(
+      entraAdapter.evaluate(entraAdapter.compile(model), parseEntraContext(scenario.context)).verdict.outcome,
+    ).toBe(c.actual);
   }
 }
 
@@ -113,7 +128,8 @@ describe("a report-only block policy flipped to enforced without its exclusions"
   let bad: TerraformModel;
   beforeAll(() => {
     bad = editPolicy("block_unknown_platforms", (v) => {
-      if (v.state !== "enabledForReportingButNotEnforced") throw new Error("block_unknown_platforms is no longer report-only: update this variant");
+      if (v.state !== "enabledForReportingButNotEnforced")
+        throw new Error("block_unknown_platforms is no longer report-only: update this variant");
       return { ...withoutBreakGlassExclusion(v), state: "enabled" };
     });
   });
@@ -143,7 +159,9 @@ describe("a sign-in risk policy covering only high where the spec asks MFA at me
   // https://learn.microsoft.com/entra/identity/conditional-access/howto-conditional-access-policy-risk).
   let bad: TerraformModel;
   beforeAll(() => {
-    bad = editPolicy("sign_in_risk_mfa", (v) => editBlock(v, "conditions", (c) => ({ ...c, sign_in_risk_levels: ["high"] })));
+    bad = editPolicy("sign_in_risk_mfa", (v) =>
+      editBlock(v, "conditions", (c) => ({ ...c, sign_in_risk_levels: ["high"] })),
+    );
   });
 
   test("verify refutes medium-sign-in-risk-mfa with a medium-risk sign-in let in on earlier MFA", () => {

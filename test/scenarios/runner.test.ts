@@ -2,7 +2,7 @@
  * The scenario runner itself: a wrong expectation fails with expected vs actual and the trace, and
  * each class of bad input is reported with file:line:column and what is allowed.
  */
-import { mkdtempSync, writeFileSync } from "node:fs";
+import { mkdirSync, mkdtempSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { ADAPTERS } from "../../simulator/adapters";
@@ -17,7 +17,7 @@ const dir = mkdtempSync(join(tmpdir(), "scenarios-"));
 let n = 0;
 function file(text: string, personas?: string): string {
   const sub = join(dir, `s${n++}`);
-  require("node:fs").mkdirSync(sub);
+  mkdirSync(sub);
   if (personas !== undefined) writeFileSync(join(sub, "personas.yaml"), personas);
   const path = join(sub, "case.yaml");
   writeFileSync(path, text);

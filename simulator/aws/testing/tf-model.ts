@@ -9,7 +9,14 @@ export function tfModel(resources: ResourceSpec, stack = "test"): TerraformModel
   for (const [address, values] of Object.entries(resources)) {
     const data = address.startsWith("data.");
     const [type, name] = (data ? address.slice(5) : address).split(".");
-    map.set(address, { address, mode: data ? "data" : "managed", type, name, values, location: { stack, address } });
+    map.set(address, {
+      address,
+      mode: data ? "data" : "managed",
+      type,
+      name,
+      values,
+      location: { stack, address },
+    });
   }
   const all = [...map.values()];
   return {

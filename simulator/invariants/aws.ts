@@ -3,12 +3,13 @@
  * break-glass, which groups hold which tier, which actions are sensitive, the MFA window, the CI
  * repository). Each names the AWS documentation it relies on.
  */
-import type { BaselineSpec } from "../../modules/spec";
+import { MFA_BOOTSTRAP_ACTIONS as SPEC_MFA_BOOTSTRAP_ACTIONS, type BaselineSpec } from "../../modules/spec";
 import type { AwsRequest } from "../aws/context";
 import type { Outcome } from "../decision";
 import type { DecisionFacts } from "../providers";
 import type { Invariant, PointInvariant, RelationalInvariant } from "../verify/invariant";
-import { reversedDeclarationOrder, reversedStatementOrder, withPrincipalExcluded } from "./aws-variants";
+import { orderIndependence } from "../verify/variants";
+import { reversedStatementOrder, withPrincipalExcluded } from "./aws-variants";
 
 type AwsSpec = NonNullable<BaselineSpec["aws"]>;
 
@@ -18,16 +19,7 @@ type AwsSpec = NonNullable<BaselineSpec["aws"]>;
  * https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_examples_aws_my-sec-creds-self-manage-mfa-only.html
  * https://docs.aws.amazon.com/STS/latest/APIReference/API_GetCallerIdentity.html
  */
-export const MFA_BOOTSTRAP_ACTIONS = [
-  "iam:CreateVirtualMFADevice",
-  "iam:EnableMFADevice",
-  "iam:GetUser",
-  "iam:ListMFADevices",
-  "iam:ListVirtualMFADevices",
-  "iam:ResyncMFADevice",
-  "sts:GetSessionToken",
-  "sts:GetCallerIdentity",
-] as const;
+export const MFA_BOOTSTRAP_ACTIONS = [...SPEC_MFA_BOOTSTRAP_ACTIONS, "sts:GetCallerIdentity"] as const;
 
 /** What destroys or unprotects Terraform state: deleting objects or versions, the bucket, its policy, versioning or lifecycle. */
 export const STATE_DESTRUCTIVE_ACTIONS = [
@@ -311,18 +303,14 @@ export function awsInvariants(spec: BaselineSpec): Invariant<AwsRequest>[] {
   ];
 
   const relational: RelationalInvariant<AwsRequest>[] = [
-    {
-      kind: "relational",
+    orderIndependence<AwsRequest>({
+      provider: "aws",
       id: "aws-declaration-order-irrelevant",
       title: "Outcomes do not depend on the order resources or policy statements are declared in.",
-      provider: "aws",
-      applies: () => true,
-      relation: "equal",
-      variants: (tf) => [
-        { label: "resources in reverse declaration order", model: reversedDeclarationOrder(tf) },
+      moreVariants: (tf) => [
         { label: "policy statements in reverse order", model: reversedStatementOrder(tf) },
       ],
-    },
+    }),
     {
       kind: "relational",
       id: "aws-exclusion-never-stricter",

@@ -23,7 +23,8 @@ import { BUILT_IN_STRENGTH_IDS, BUILT_IN_STRENGTHS, LEGACY_CLIENT_APP_TYPES } fr
 import type { DecisionFacts } from "../providers";
 import type { TerraformModel } from "../terraform/model";
 import type { Invariant, PointInvariant, RelationalInvariant } from "../verify/invariant";
-import { reversedDeclarationOrder, withExclusions, withoutReportOnlyPolicies } from "./entra-variants";
+import { orderIndependence } from "../verify/variants";
+import { withExclusions, withoutReportOnlyPolicies } from "./entra-variants";
 
 type Ctx = EntraContext;
 
@@ -262,17 +263,11 @@ export function entraInvariants(spec: BaselineSpec): Invariant<Ctx>[] {
     applies: () => true,
     variants: (m) => [{ label: "report-only policies removed", model: withoutReportOnlyPolicies(m) }],
   };
-  const orderIndependent: RelationalInvariant<Ctx> = {
-    kind: "relational",
+  const orderIndependent = orderIndependence<Ctx>({
+    provider: "entra",
     id: "entra-order-independent",
     title: "Outcomes never depend on the order the policies are declared in",
-    provider: "entra",
-    relation: "equal",
-    applies: () => true,
-    variants: (m) => [
-      { label: "resources in reversed declaration order", model: reversedDeclarationOrder(m) },
-    ],
-  };
+  });
   /**
    * Every applying policy must be satisfied (R18), so leaving a policy can only remove requirements. One
    * variant excludes, from every policy at once, every group and role the policies or the spec name and

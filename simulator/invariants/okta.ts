@@ -21,7 +21,8 @@ import { factorTypesWithin, usedAuthenticators } from "../okta/requirements";
 import type { DecisionFacts } from "../providers";
 import type { TerraformModel } from "../terraform/model";
 import type { ExpectedResult, Invariant, PointInvariant, RelationalInvariant } from "../verify/invariant";
-import { mentionedPrincipals, reversedDeclarationOrder, withExclusions } from "./okta-variants";
+import { orderIndependence } from "../verify/variants";
+import { mentionedPrincipals, withExclusions } from "./okta-variants";
 
 type Ctx = OktaContext;
 
@@ -262,17 +263,11 @@ export function oktaInvariants(spec: BaselineSpec, model?: TerraformModel): Inva
     );
   }
 
-  const orderIndependent: RelationalInvariant<Ctx> = {
-    kind: "relational",
+  const orderIndependent = orderIndependence<Ctx>({
+    provider: "okta",
     id: "okta-order-independent",
     title: "Outcomes depend on policy and rule priorities, never on the order the resources are declared in",
-    provider: "okta",
-    relation: "equal",
-    applies: () => true,
-    variants: (m) => [
-      { label: "resources in reversed declaration order", model: reversedDeclarationOrder(m) },
-    ],
-  };
+  });
   /**
    * Under first-match rules, excluding someone from a rule is not monotonic in general: from a lenient
    * rule placed before a deny it sends them to the deny. The variant therefore adds exclusions only to

@@ -3,7 +3,9 @@
  * TerraformModel and leaves the one it was given untouched.
  */
 import { buildModel } from "../terraform/model-builder";
+import type { Provider } from "../providers";
 import type { TerraformModel, TfObject, TfResource } from "../terraform/model";
+import type { RelationalInvariant } from "./invariant";
 
 export function withResources(model: TerraformModel, resources: readonly TfResource[]): TerraformModel {
   return buildModel(model.stack, resources, model.variables, model.locals, model.outputs, model.diagnostics);
@@ -34,4 +36,28 @@ export function withoutResource(model: TerraformModel, address: string): Terrafo
     model,
     [...model.resources.values()].filter((r) => r.address !== address),
   );
+}
+
+/**
+ * "Outcomes never depend on declaration order", for any provider: the configuration against the same
+ * resources in reverse order, plus any provider-specific reorderings (e.g. statements within a policy).
+ */
+export function orderIndependence<C>(options: {
+  readonly provider: Provider;
+  readonly id: string;
+  readonly title: string;
+  readonly moreVariants?: (model: TerraformModel) => readonly { label: string; model: TerraformModel }[];
+}): RelationalInvariant<C> {
+  return {
+    kind: "relational",
+    id: options.id,
+    title: options.title,
+    provider: options.provider,
+    relation: "equal",
+    applies: () => true,
+    variants: (m) => [
+      { label: "resources in reversed declaration order", model: reversedDeclarationOrder(m) },
+      ...(options.moreVariants?.(m) ?? []),
+    ],
+  };
 }

@@ -9,7 +9,10 @@ import type { AwsModel } from "./model";
 export const awsAdapter: ProviderAdapter<AwsModel, AwsRequest> = {
   provider: "aws",
   contextSchema: awsRequestSchema,
-  compile: (model) => compileAws(model),
+  // The CLI and the test suites compile through here; a folder of extra AWS managed policy documents
+  // is named by the environment, as the adapter interface is provider-neutral.
+  compile: (model) =>
+    compileAws(model, { managedPolicyDir: process.env.MFA_BASELINE_AWS_MANAGED_POLICIES || undefined }),
   evaluate(model, context): DecisionFacts {
     const d = evaluateAws(model, context);
     // What decided and the explanation are built only when someone reads them (expectations, failures, `explain`);

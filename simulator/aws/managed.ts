@@ -1,7 +1,7 @@
 /**
  * AWS managed policies referenced by ARN. The documents shipped in `managed-policies/` are copies of
  * the default versions published by AWS (`aws iam get-policy-version`); a folder of more can be added
- * with `managedPolicyDir` (files named `<PolicyName>.json`, holding the document or the
+ * with `managedPolicyDir` or the MFA_BASELINE_AWS_MANAGED_POLICIES environment variable (files named `<PolicyName>.json`, holding the document or the
  * `get-policy-version` output). Any other AWS managed ARN is indeterminate.
  */
 import { readdirSync, readFileSync } from "node:fs";
@@ -76,7 +76,7 @@ export class ManagedPolicies {
       policy = unreadablePolicy(
         arn,
         kind,
-        `the AWS managed policy ${arn} is not known to the simulator; add its document to a managed policy folder (managedPolicyDir)`,
+        `the AWS managed policy ${arn} is not known to the simulator; add its document (<PolicyName>.json) to a folder named by MFA_BASELINE_AWS_MANAGED_POLICIES (or the managedPolicyDir compile option)`,
       );
     } else {
       try {

@@ -21,7 +21,11 @@ type AwsSpec = NonNullable<BaselineSpec["aws"]>;
  */
 export const MFA_BOOTSTRAP_ACTIONS = [...SPEC_MFA_BOOTSTRAP_ACTIONS, "sts:GetCallerIdentity"] as const;
 
-/** What destroys or unprotects Terraform state: deleting objects or versions, the bucket, its policy, versioning or lifecycle. */
+/**
+ * What destroys or unprotects Terraform state: deleting objects or versions, the bucket, its policy,
+ * versioning or lifecycle. Stated here on its own, not imported from the construct: an invariant that
+ * reused the construct's list would forget whatever the construct forgets.
+ */
 export const STATE_DESTRUCTIVE_ACTIONS = [
   "s3:DeleteObject",
   "s3:DeleteObjectVersion",

@@ -233,6 +233,8 @@ export const benchmarks: BenchmarkGroup = {
       setup: evaluations(generatedWorkload),
       reference: REFERENCE,
       measureMemory: false,
+      warmup: 20_000,
+      iterations: 20_000,
     },
   ],
   notes: () =>

@@ -7,11 +7,12 @@
 import type { Requirement, TraceEntry, Verdict } from "../decision";
 import { ENROLLMENT_KEYS, type Authenticator } from "./authenticators";
 import { OKTA_BEHAVIOR_KINDS, type OktaContext } from "./context";
-import { inRanges, parseIp, type IpAddress } from "./ip";
+import { inRanges, parseIp, type IpAddress, type IpRange } from "./ip";
 import {
   isUnreadable,
   type AppAction,
   type AppRuleConditions,
+  type ConstraintObject,
   type DynamicZone,
   type EnrollmentAction,
   type EnrollmentConditions,
@@ -23,17 +24,19 @@ import {
   type IpZone,
   type NetworkCondition,
   type OktaModel,
+  type PlatformEntry,
   type Policy,
   type Rule,
   type Zone,
 } from "./model";
 import {
   judgeApp,
-  judgeSession,
+  judgeSessionFor,
   unionRequirements,
   usedAuthenticators,
   type UsedAuthenticator,
 } from "./requirements";
+import { ALL_ZONES, zoneSlotsOf, type ZoneSlots } from "./zone-slots";
 
 export type OktaPolicyType = "global-session" | "authentication" | "enrollment";
 
@@ -115,25 +118,33 @@ export interface OktaEvaluateOptions {
   readonly trace?: boolean;
 }
 
-class Undetermined extends Error {}
+/** Thrown to end an evaluation as indeterminate. Not an Error: it never leaves this module, and no stack is captured. */
+class Undetermined {
+  constructor(readonly message: string) {}
+}
 
 const KIND_SET: ReadonlySet<string> = new Set(OKTA_BEHAVIOR_KINDS);
-const ALL_ZONES = "ALL_ZONES";
 /** "Okta stops when a gateway is found or after checking five IPs" (support KB "How is Okta evaluating my IP address while using an IP Zone in a policy"). */
 const MAX_CHAIN_HOPS = 5;
 
-type Check<C> = (conditions: C) => OktaCondition | undefined;
+type Check<C> = (e: Evaluation, conditions: C) => OktaCondition | undefined;
+
+interface Selected<P, R, A> {
+  readonly policy: P;
+  readonly rule: R;
+  readonly action: A;
+}
+
+const NOT_SUSPICIOUS = { logged: false } as const;
 
 class Evaluation {
   readonly skipped: OktaSkip[] = [];
   readonly assumptions: string[] = [];
   readonly trace: TraceEntry[] | undefined;
-  private readonly chain: IpAddress[];
-  private readonly groups: ReadonlySet<string>;
-  private readonly behaviors: ReadonlySet<string>;
-  private readonly hasBehaviorKind: boolean;
-  private readonly zoneCache = new Map<string, boolean>();
-  readonly used: UsedAuthenticator[];
+  private chainCache: IpAddress[] | undefined;
+  private usedCache: UsedAuthenticator[] | undefined;
+  private readonly zoneSlots: ZoneSlots;
+  private readonly stamp: number;
 
   constructor(
     readonly model: OktaModel,
@@ -141,11 +152,22 @@ class Evaluation {
     tracing: boolean,
   ) {
     this.trace = tracing ? [] : undefined;
-    this.chain = [...ctx.forwardedFor, ...(ctx.ip ? [ctx.ip] : [])].map(parseIp);
-    this.groups = new Set(ctx.user.groups);
-    this.behaviors = new Set(ctx.behaviors);
-    this.hasBehaviorKind = ctx.behaviors.some((b) => KIND_SET.has(b));
-    this.used = usedAuthenticators(ctx.authenticators);
+    this.zoneSlots = zoneSlotsOf(model);
+    this.stamp = this.zoneSlots.next();
+  }
+
+  /** X-Forwarded-For hops, then the IP connecting to Okta. */
+  private get chain(): IpAddress[] {
+    if (this.chainCache) return this.chainCache;
+    const { forwardedFor, ip } = this.ctx;
+    const chain: IpAddress[] = [];
+    for (const hop of forwardedFor) chain.push(parseIp(hop));
+    if (ip) chain.push(parseIp(ip));
+    return (this.chainCache = chain);
+  }
+
+  get used(): UsedAuthenticator[] {
+    return (this.usedCache ??= usedAuthenticators(this.ctx.authenticators));
   }
 
   note(subject: string, result: string, detail?: string): void {
@@ -160,12 +182,11 @@ class Evaluation {
 
   // -- groups ----------------------------------------------------------------------------------------
 
-  inGroup(group: string): boolean {
-    return this.groups.has(group) || this.model.everyoneGroups.has(group);
-  }
-
+  /** Whether the user (or Everyone) is in any of `groups`. */
   inAnyGroup(groups: ReadonlySet<string>): boolean {
-    for (const g of groups) if (this.inGroup(g)) return true;
+    if (groups.size === 0) return false;
+    for (const g of this.ctx.user.groups) if (groups.has(g)) return true;
+    for (const g of this.model.everyoneGroups) if (groups.has(g)) return true;
     return false;
   }
 
@@ -186,6 +207,12 @@ class Evaluation {
     return false;
   }
 
+  private atLocation(locations: readonly string[]): boolean {
+    const { country, region } = this.ctx;
+    for (const loc of locations) if (loc === country || loc === region) return true;
+    return false;
+  }
+
   /**
    * Dynamic zones. Reference open point 7, decided: location, ASN and IP type are ANDed within one zone
    * (each listed criterion must hold); an empty location list means every location ("When the location
@@ -193,28 +220,36 @@ class Evaluation {
    * A request whose location or ASN the context does not give is not in a zone that lists them.
    */
   private inDynamicZone(def: DynamicZone): boolean {
-    const { country, region, asn, anonymizer } = this.ctx;
-    const at = (loc: string) => loc === country || loc === region;
-    if (def.locations.length && !def.locations.some(at)) return false;
-    if (def.locationsExcluded.some(at)) return false;
+    const { asn, anonymizer } = this.ctx;
+    if (def.locations.length && !this.atLocation(def.locations)) return false;
+    if (this.atLocation(def.locationsExcluded)) return false;
     if (def.asns.length && (asn === undefined || !def.asns.includes(asn))) return false;
     if (def.proxyType === "TorAnonymizer" && anonymizer !== "tor") return false;
     if (def.proxyType === "NotTorAnonymizer" && anonymizer !== "anonymizing-proxy") return false;
-    if (def.categoriesIncluded.length || def.categoriesExcluded.length) {
-      const cats = this.categories();
-      if (def.categoriesIncluded.length && !def.categoriesIncluded.some((c) => cats.has(c))) return false;
-      if (def.categoriesExcluded.some((c) => cats.has(c))) return false;
-    }
+    if (def.categoriesIncluded.length && !this.inAnyCategory(def.categoriesIncluded)) return false;
+    if (this.inAnyCategory(def.categoriesExcluded)) return false;
     return true;
   }
 
+  private inAnyCategory(categories: readonly string[]): boolean {
+    for (const c of categories) if (this.inCategory(c)) return true;
+    return false;
+  }
+
   /** The client IP's service categories: the context's, plus those its anonymizer implies. */
-  private categories(): ReadonlySet<string> {
-    const cats = new Set(this.ctx.ipServiceCategories);
-    if (this.ctx.anonymizer === "tor") ["ANONYMIZER_TOR", "ALL_ANONYMIZERS"].forEach((c) => cats.add(c));
-    if (this.ctx.anonymizer === "anonymizing-proxy") cats.add("ALL_ANONYMIZERS");
-    if (cats.size) cats.add("ALL_IP_SERVICES");
-    return cats;
+  private inCategory(category: string): boolean {
+    const { ipServiceCategories, anonymizer } = this.ctx;
+    if (ipServiceCategories.includes(category)) return true;
+    switch (category) {
+      case "ANONYMIZER_TOR":
+        return anonymizer === "tor";
+      case "ALL_ANONYMIZERS":
+        return anonymizer !== "none";
+      case "ALL_IP_SERVICES":
+        return ipServiceCategories.length > 0 || anonymizer !== "none";
+      default:
+        return false;
+    }
   }
 
   private zoneMembership(zone: Zone): boolean {
@@ -233,23 +268,20 @@ class Evaluation {
   }
 
   inZone(key: string): boolean {
-    const cached = this.zoneCache.get(key);
-    if (cached !== undefined) return cached;
-    let v: boolean;
-    if (key === ALL_ZONES) v = this.inAnyZone();
-    else {
-      const zone = this.model.zones.get(key);
-      if (zone) v = this.zoneMembership(zone);
-      else {
-        const stated = this.ctx.zones[key];
-        if (stated === undefined)
-          throw new Undetermined(
-            `${this.model.stack}: zone ${key} is not defined in this configuration; state membership in the context's zones`,
-          );
-        v = stated;
-      }
+    const slot = this.zoneSlots.slotOf(key);
+    if (slot < 0) {
+      const stated = this.ctx.zones[key];
+      if (stated === undefined)
+        throw new Undetermined(
+          `${this.model.stack}: zone ${key} is not defined in this configuration; state membership in the context's zones`,
+        );
+      return stated;
     }
-    this.zoneCache.set(key, v);
+    const cached = this.zoneSlots.get(slot, this.stamp);
+    if (cached >= 0) return cached === 1;
+    const zone = key === ALL_ZONES ? undefined : this.model.zones.get(key);
+    const v = zone ? this.zoneMembership(zone) : this.inAnyZone();
+    this.zoneSlots.set(slot, this.stamp, v);
     return v;
   }
 
@@ -264,38 +296,48 @@ class Evaluation {
         unknown ??= e.message;
       }
     }
-    if (Object.values(this.ctx.zones).some((v) => v)) return true;
+    const stated = this.ctx.zones;
+    for (const key in stated) if (stated[key]) return true;
     if (unknown !== undefined) throw new Undetermined(unknown);
+    return false;
+  }
+
+  private inAnyZoneOf(keys: readonly string[]): boolean {
+    for (const key of keys) if (this.inZone(key)) return true;
     return false;
   }
 
   network(n: NetworkCondition): boolean {
     if (n.connection === "ANYWHERE") return true;
-    if (n.include.length) return n.include.some((z) => this.inZone(z));
-    return !n.exclude.some((z) => this.inZone(z));
+    if (n.include.length) return this.inAnyZoneOf(n.include);
+    return !this.inAnyZoneOf(n.exclude);
   }
 
   // -- pre-policy filters -------------------------------------------------------------------------------
 
-  private exempt(ips: readonly IpAddress[]): boolean {
-    for (const ip of ips) {
-      let ok = false;
-      for (const z of this.model.exemptZones) {
-        if (!z.active) continue;
-        if (z.external) ok = this.ctx.zones[z.key] === true || this.ctx.zones[z.name] === true;
-        else if (!isUnreadable(z.def) && z.def.kind === "ip") ok = inRanges(ip, z.def.gateways);
-        if (ok) break;
-      }
-      if (!ok) return false;
+  /** In an active IP exempt zone (or an external one the context states it is in). */
+  private exempt(ip: IpAddress): boolean {
+    for (const z of this.model.exemptZones) {
+      if (!z.active) continue;
+      if (z.external) {
+        if (this.ctx.zones[z.key] === true || this.ctx.zones[z.name] === true) return true;
+      } else if (!isUnreadable(z.def) && z.def.kind === "ip" && inRanges(ip, z.def.gateways)) return true;
     }
-    return true;
+    return false;
   }
 
   /** The client: the rightmost IP that is not a trusted proxy (help about-ip-zones: trusted proxies resolve the client IP). */
   private clientIp(): IpAddress | undefined {
-    for (let i = this.chain.length - 1; i >= 0; i--)
-      if (i === 0 || !inRanges(this.chain[i], this.model.trustedProxies)) return this.chain[i];
+    const chain = this.chain;
+    for (let i = chain.length - 1; i >= 0; i--)
+      if (i === 0 || !inRanges(chain[i], this.model.trustedProxies)) return chain[i];
     return undefined;
+  }
+
+  /** Some IP of the chain is in `ranges` and not exempt. */
+  private blockedIpInChain(ranges: readonly IpRange[]): boolean {
+    for (const ip of this.chain) if (inRanges(ip, ranges) && !this.exempt(ip)) return true;
+    return false;
   }
 
   /**
@@ -310,12 +352,10 @@ class Evaluation {
       if (!zone.active) continue;
       if (isUnreadable(zone.def)) throw new Undetermined(zone.def.unreadable);
       if (zone.def.kind === "ip") {
-        const ranges = zone.def.gateways;
-        const hit = this.chain.filter((ip) => inRanges(ip, ranges));
-        if (hit.length && !this.exempt(hit)) return zone.key;
+        if (this.blockedIpInChain(zone.def.gateways)) return zone.key;
       } else if (this.inDynamicZone(zone.def)) {
         const client = this.clientIp();
-        if (!client || !this.exempt([client])) return zone.key;
+        if (!client || !this.exempt(client)) return zone.key;
       }
     }
     return undefined;
@@ -327,8 +367,8 @@ class Evaluation {
    * evaluation" (help configure-threatinsight; provider docs threat_insight_settings). The IP exempt zone
    * also bypasses it (help about-ip-exempt-zone).
    */
-  threatInsight(): { blocked?: string; logged: boolean } {
-    if (!this.ctx.threatSuspected) return { logged: false };
+  threatInsight(): { readonly blocked?: string; readonly logged: boolean } {
+    if (!this.ctx.threatSuspected) return NOT_SUSPICIOUS;
     const ti = this.model.threatInsight;
     if (ti === undefined)
       throw new Undetermined(
@@ -336,89 +376,38 @@ class Evaluation {
       );
     if (isUnreadable(ti)) throw new Undetermined(ti.unreadable);
     const client = this.clientIp();
-    if (client && this.exempt([client]) && this.model.exemptZones.length) return { logged: false };
-    if (ti.excludedZones.some((z) => this.inZone(z))) return { logged: false };
+    if (client && this.exempt(client) && this.model.exemptZones.length) return NOT_SUSPICIOUS;
+    if (this.inAnyZoneOf(ti.excludedZones)) return NOT_SUSPICIOUS;
     if (ti.action === "block") return { blocked: ti.key, logged: true };
     return { logged: ti.action === "audit" };
   }
 
   // -- conditions ----------------------------------------------------------------------------------------
 
+  private hasBehaviorKind(): boolean {
+    for (const b of this.ctx.behaviors) if (KIND_SET.has(b)) return true;
+    return false;
+  }
+
   private behaviorDetected(key: string): boolean {
-    if (this.behaviors.has(key)) return true;
+    const detected = this.ctx.behaviors;
+    if (detected.includes(key)) return true;
     const b = this.model.behaviors.get(key);
     if (b && !b.active) return false;
-    if (b?.name !== undefined && this.behaviors.has(b.name)) return true;
-    if (!this.hasBehaviorKind) return false;
+    if (b?.name !== undefined && detected.includes(b.name)) return true;
+    if (!this.hasBehaviorKind()) return false;
     if (!b)
       throw new Undetermined(
         `${this.model.stack}: behaviour ${key} is not defined in this configuration, so its kind is unknown; name it in the context's behaviors`,
       );
     if (isUnreadable(b.kind)) throw new Undetermined(b.kind.unreadable);
-    return this.behaviors.has(b.kind);
+    return detected.includes(b.kind);
   }
 
-  /**
-   * Global session rule conditions, in this order. Sources: help add-okta-sign-on-policy-rule (S6)
-   * for people (exclude users), network, authentication type, identity provider, risk and behaviours;
-   * "If you add multiple behaviors, they're considered OR conditions" and "All of the conditions of the
-   * rule in addition to the behaviors must be met" (help add-rule-behavior-detection, S17); risk "limits
-   * the rule to only the specified risk level" (help security_risk_scoring, S19).
-   */
-  readonly gspCheck: Check<GspConditions> = (c) => {
-    if (c.usersExcluded.has(this.ctx.user.id)) return "users";
-    if (!this.network(c.network)) return "network";
-    if (c.authType === "RADIUS" && this.ctx.entryPoint !== "radius") return "auth-type";
-    if (c.authType === "LDAP_INTERFACE" && this.ctx.entryPoint !== "ldap-interface") return "auth-type";
-    const idp = c.identityProvider;
-    if (idp.provider === "OKTA" && this.ctx.identityProvider !== "OKTA") return "identity-provider";
-    if (idp.provider === "SPECIFIC_IDP" && !idp.ids.has(this.ctx.identityProvider))
-      return "identity-provider";
-    if (c.risk !== "ANY" && c.risk !== this.ctx.risk) return "risk";
-    if (c.behaviors.length && !c.behaviors.some((b) => this.behaviorDetected(b))) return "behaviors";
-    return undefined;
-  };
-
-  /**
-   * Authentication rule conditions; each defaults to "any" when absent (help add-app-sign-on-policy-rule,
-   * S7). Reference open point 1, decided: exclusion of the user or one of their groups always wins; an
-   * included user or an included group suffices (users and groups includes are ORed).
-   */
-  readonly appCheck: Check<AppRuleConditions> = (c) => {
-    const p = c.people;
-    if (p.usersExcluded.has(this.ctx.user.id) || this.inAnyGroup(p.groupsExcluded)) return "people";
-    if (
-      (p.usersIncluded.size || p.groupsIncluded.size) &&
-      !p.usersIncluded.has(this.ctx.user.id) &&
-      !this.inAnyGroup(p.groupsIncluded)
-    )
-      return "people";
-    const userType = this.ctx.user.type ?? "default";
-    if (c.userTypesExcluded.has(userType)) return "user-type";
-    if (c.userTypesIncluded.size && !c.userTypesIncluded.has(userType)) return "user-type";
-    if (!this.network(c.network)) return "network";
-    const d = this.ctx.device;
-    // device.managed "requires registered: true" (Policy API Device condition).
-    if (c.deviceRegistered && !(d.registered || d.managed)) return "device";
-    if (c.deviceManaged && !d.managed) return "device";
-    if (c.deviceAssurances.size && !d.assurancePolicies.some((a) => c.deviceAssurances.has(a)))
-      return "device-assurance";
-    if (
-      c.platforms.length &&
-      !c.platforms.some(
-        (pl) => (pl.type === "ANY" || pl.type === d.platform) && (pl.os === "ANY" || pl.os === d.os),
-      )
-    )
-      return "platform";
-    if (c.risk !== "ANY" && c.risk !== this.ctx.risk) return "risk";
-    return undefined;
-  };
-
-  readonly enrollCheck: Check<EnrollmentConditions> = (c) => {
-    if (c.usersExcluded.has(this.ctx.user.id)) return "users";
-    if (!this.network(c.network)) return "network";
-    return undefined;
-  };
+  anyBehaviorDetected(keys: readonly string[]): boolean {
+    for (const key of keys) if (this.behaviorDetected(key)) return true;
+    return false;
+  }
 
   // -- selection -----------------------------------------------------------------------------------------
 
@@ -450,9 +439,9 @@ class Evaluation {
     policyKey: string,
     groups: readonly (readonly Rule<C, A>[])[],
     check: Check<C>,
-  ): { rule: Rule<C, A>; action: A } | undefined {
+  ): Rule<C, A> | undefined {
     for (const group of groups) {
-      let found: { rule: Rule<C, A>; action: A } | undefined;
+      let found: Rule<C, A> | undefined;
       for (const rule of group) {
         if (!rule.active) {
           // Reference open point 3, decided: INACTIVE rules are skipped.
@@ -460,16 +449,16 @@ class Evaluation {
           continue;
         }
         if (isUnreadable(rule.body)) throw new Undetermined(rule.body.unreadable);
-        const failed = check(rule.body.conditions);
+        const failed = check(this, rule.body.conditions);
         if (failed !== undefined) {
           this.skip(type, policyKey, rule.key, failed, rule.body.conditions);
           continue;
         }
         if (found)
           throw new Undetermined(
-            `${this.model.stack}: ${found.rule.key} and ${rule.key} have the same priority and both match; Okta orders them by creation, which the configuration does not fix`,
+            `${this.model.stack}: ${found.key} and ${rule.key} have the same priority and both match; Okta orders them by creation, which the configuration does not fix`,
           );
-        found = { rule, action: rule.body.action };
+        found = rule;
       }
       if (found) return found;
     }
@@ -486,9 +475,10 @@ class Evaluation {
     type: OktaPolicyType,
     tiers: readonly (readonly P[])[],
     check: Check<C>,
-  ): { policy: P; rule: Rule<C, A>; action: A } | undefined {
+  ): Selected<P, Rule<C, A>, A> | undefined {
     for (const tier of tiers) {
-      let found: { policy: P; rule: Rule<C, A>; action: A } | undefined;
+      let foundPolicy: P | undefined;
+      let foundRule: Rule<C, A> | undefined;
       for (const policy of tier) {
         if (!policy.active) {
           this.skip(type, policy.key, undefined, "inactive");
@@ -505,15 +495,17 @@ class Evaluation {
             continue;
           }
         }
-        const hit = this.firstRule(type, policy.key, policy.rules, check);
-        if (!hit) continue;
-        if (found)
+        const rule = this.firstRule(type, policy.key, policy.rules, check);
+        if (!rule) continue;
+        if (foundPolicy)
           throw new Undetermined(
-            `${this.model.stack}: ${found.policy.key} and ${policy.key} have the same priority and both apply; Okta orders them by creation, which the configuration does not fix`,
+            `${this.model.stack}: ${foundPolicy.key} and ${policy.key} have the same priority and both apply; Okta orders them by creation, which the configuration does not fix`,
           );
-        found = { policy, ...hit };
+        foundPolicy = policy;
+        foundRule = rule;
       }
-      if (found) return found;
+      if (foundPolicy && foundRule)
+        return { policy: foundPolicy, rule: foundRule, action: actionOf(foundRule) };
     }
     return undefined;
   }
@@ -560,6 +552,80 @@ class Evaluation {
   }
 }
 
+function actionOf<C, A>(rule: Rule<C, A>): A {
+  if (isUnreadable(rule.body)) throw new Undetermined(rule.body.unreadable);
+  return rule.body.action;
+}
+
+/**
+ * Global session rule conditions, in this order. Sources: help add-okta-sign-on-policy-rule (S6)
+ * for people (exclude users), network, authentication type, identity provider, risk and behaviours;
+ * "If you add multiple behaviors, they're considered OR conditions" and "All of the conditions of the
+ * rule in addition to the behaviors must be met" (help add-rule-behavior-detection, S17); risk "limits
+ * the rule to only the specified risk level" (help security_risk_scoring, S19).
+ */
+const gspCheck: Check<GspConditions> = (e, c) => {
+  const ctx = e.ctx;
+  if (c.usersExcluded.has(ctx.user.id)) return "users";
+  if (!e.network(c.network)) return "network";
+  if (c.authType === "RADIUS" && ctx.entryPoint !== "radius") return "auth-type";
+  if (c.authType === "LDAP_INTERFACE" && ctx.entryPoint !== "ldap-interface") return "auth-type";
+  const idp = c.identityProvider;
+  if (idp.provider === "OKTA" && ctx.identityProvider !== "OKTA") return "identity-provider";
+  if (idp.provider === "SPECIFIC_IDP" && !idp.ids.has(ctx.identityProvider)) return "identity-provider";
+  if (c.risk !== "ANY" && c.risk !== ctx.risk) return "risk";
+  if (c.behaviors.length && !e.anyBehaviorDetected(c.behaviors)) return "behaviors";
+  return undefined;
+};
+
+function platformIncluded(platforms: readonly PlatformEntry[], device: OktaContext["device"]): boolean {
+  for (const pl of platforms)
+    if ((pl.type === "ANY" || pl.type === device.platform) && (pl.os === "ANY" || pl.os === device.os))
+      return true;
+  return false;
+}
+
+function anyIn(values: readonly string[], set: ReadonlySet<string>): boolean {
+  for (const v of values) if (set.has(v)) return true;
+  return false;
+}
+
+/**
+ * Authentication rule conditions; each defaults to "any" when absent (help add-app-sign-on-policy-rule,
+ * S7). Reference open point 1, decided: exclusion of the user or one of their groups always wins; an
+ * included user or an included group suffices (users and groups includes are ORed).
+ */
+const appCheck: Check<AppRuleConditions> = (e, c) => {
+  const ctx = e.ctx;
+  const p = c.people;
+  const user = ctx.user.id;
+  if (p.usersExcluded.has(user) || e.inAnyGroup(p.groupsExcluded)) return "people";
+  if (
+    (p.usersIncluded.size || p.groupsIncluded.size) &&
+    !p.usersIncluded.has(user) &&
+    !e.inAnyGroup(p.groupsIncluded)
+  )
+    return "people";
+  const userType = ctx.user.type ?? "default";
+  if (c.userTypesExcluded.has(userType)) return "user-type";
+  if (c.userTypesIncluded.size && !c.userTypesIncluded.has(userType)) return "user-type";
+  if (!e.network(c.network)) return "network";
+  const d = ctx.device;
+  // device.managed "requires registered: true" (Policy API Device condition).
+  if (c.deviceRegistered && !(d.registered || d.managed)) return "device";
+  if (c.deviceManaged && !d.managed) return "device";
+  if (c.deviceAssurances.size && !anyIn(d.assurancePolicies, c.deviceAssurances)) return "device-assurance";
+  if (c.platforms.length && !platformIncluded(c.platforms, d)) return "platform";
+  if (c.risk !== "ANY" && c.risk !== ctx.risk) return "risk";
+  return undefined;
+};
+
+const enrollCheck: Check<EnrollmentConditions> = (e, c) => {
+  if (c.usersExcluded.has(e.ctx.user.id)) return "users";
+  if (!e.network(c.network)) return "network";
+  return undefined;
+};
+
 function indeterminate(e: Evaluation, reason: string): OktaDecision {
   e.note("evaluation", "indeterminate", reason);
   return {
@@ -585,28 +651,100 @@ export function evaluateOkta(
   }
 }
 
+/** What a sign-in that reached the policies reports, whatever its verdict. */
+interface SignIn {
+  readonly threatLogged: boolean;
+  readonly globalSession: OktaMatch<GspAction>;
+  readonly authentication: OktaMatch<AppAction> | undefined;
+  readonly session: NonNullable<OktaDecision["session"]>;
+  readonly enrollment: OktaEnrollment;
+  readonly factorMode: AppAction["factorMode"] | undefined;
+  readonly constraints: readonly string[] | undefined;
+}
+
+function withThreatLogged(d: OktaDecision): OktaDecision {
+  const { skipped, assumptions, trace, ...rest } = d;
+  return { skipped, assumptions, trace, threatLogged: true, ...rest };
+}
+
+function denied(e: Evaluation, s: SignIn, verdict: Verdict): OktaDecision {
+  const d: OktaDecision = {
+    skipped: e.skipped,
+    assumptions: e.assumptions,
+    trace: e.trace,
+    globalSession: s.globalSession,
+    authentication: s.authentication,
+    session: s.session,
+    enrollment: s.enrollment,
+    factorMode: s.factorMode,
+    constraints: s.constraints,
+    verdict,
+  };
+  return s.threatLogged ? withThreatLogged(d) : d;
+}
+
+function judged(
+  e: Evaluation,
+  s: SignIn,
+  reauthentication: OktaDecision["reauthentication"],
+  verdict: Verdict,
+): OktaDecision {
+  const d: OktaDecision = {
+    skipped: e.skipped,
+    assumptions: e.assumptions,
+    trace: e.trace,
+    globalSession: s.globalSession,
+    authentication: s.authentication,
+    session: s.session,
+    enrollment: s.enrollment,
+    factorMode: s.factorMode,
+    constraints: s.constraints,
+    reauthentication,
+    verdict,
+  };
+  return s.threatLogged ? withThreatLogged(d) : d;
+}
+
+function blockedDecision(
+  e: Evaluation,
+  blockedBy: string,
+  verdict: Verdict,
+  threatLogged: boolean,
+): OktaDecision {
+  const { skipped, assumptions, trace } = e;
+  return threatLogged
+    ? { skipped, assumptions, trace, blockedBy, threatLogged: true, verdict }
+    : { skipped, assumptions, trace, blockedBy, verdict };
+}
+
+function constraintTexts(constraints: readonly ConstraintObject[]): string[] {
+  const out: string[] = new Array(constraints.length);
+  for (let i = 0; i < constraints.length; i++) out[i] = constraints[i].text;
+  return out;
+}
+
 function decide(e: Evaluation): OktaDecision {
   const { model, ctx } = e;
-  const base = { skipped: e.skipped, assumptions: e.assumptions, trace: e.trace };
 
   const blocked = e.blockedBy();
   if (blocked) {
     e.note(blocked, "blocked", "blocklisted network zone: blocked before any policy evaluation");
-    return {
-      ...base,
-      blockedBy: blocked,
-      verdict: { outcome: "deny", summary: `blocked by blocklisted zone ${blocked}` },
-    };
+    return blockedDecision(
+      e,
+      blocked,
+      { outcome: "deny", summary: `blocked by blocklisted zone ${blocked}` },
+      false,
+    );
   }
   const threat = e.threatInsight();
   if (threat.blocked) {
     e.note(threat.blocked, "blocked", "ThreatInsight action block: suspicious IP");
-    return {
-      ...base,
-      blockedBy: threat.blocked,
-      threatLogged: true,
-      verdict: { outcome: "deny", summary: `blocked by ThreatInsight (${threat.blocked})` },
-    };
+    return blockedDecision(
+      e,
+      threat.blocked,
+      { outcome: "deny", summary: `blocked by ThreatInsight (${threat.blocked})` },
+      true,
+    );
   }
   if (threat.logged) e.note("ThreatInsight", "logged", "action audit: suspicious IP logged, not blocked");
 
@@ -614,26 +752,14 @@ function decide(e: Evaluation): OktaDecision {
   const gsp = e.selectPolicy<GspConditions, GspAction, GspPolicy>(
     "global-session",
     model.globalSession,
-    e.gspCheck,
+    gspCheck,
   );
   // The default policy's implicit Default Rule matches every request.
   if (!gsp) throw new Undetermined(`${model.stack}: no global session policy rule applies`);
   e.assume(gsp.rule.assumed);
-  e.note(gsp.rule.key, "matched", `global session policy ${gsp.policy.key}: access ${gsp.action.access}`);
-  const globalSession: OktaMatch<GspAction> = {
-    policy: gsp.policy.key,
-    rule: gsp.rule.key,
-    action: gsp.action,
-    assumed: gsp.rule.assumed,
-  };
+  if (e.trace)
+    e.note(gsp.rule.key, "matched", `global session policy ${gsp.policy.key}: access ${gsp.action.access}`);
   const a = gsp.action;
-  const session = {
-    idleMinutes: a.sessionIdleMinutes,
-    lifetimeMinutes: a.sessionLifetimeMinutes,
-    persistent: a.sessionPersistent,
-    primaryFactor: a.primaryFactor,
-    mfaPrompt: a.mfaPrompt,
-  };
 
   // The matched authentication rule is reported whatever its access, so a deny names its rule.
   let authentication: OktaMatch<AppAction> | undefined;
@@ -645,49 +771,52 @@ function decide(e: Evaluation): OktaDecision {
   }
   const granting = authentication?.action.access === "ALLOW" ? authentication.action : undefined;
 
-  const enrollment = evaluateEnrollment(e, a, authentication?.action);
-  const details = {
-    ...base,
-    ...(threat.logged ? { threatLogged: true } : {}),
-    globalSession,
+  const s: SignIn = {
+    threatLogged: threat.logged,
+    globalSession: { policy: gsp.policy.key, rule: gsp.rule.key, action: a, assumed: gsp.rule.assumed },
     authentication,
-    session,
-    enrollment,
+    session: {
+      idleMinutes: a.sessionIdleMinutes,
+      lifetimeMinutes: a.sessionLifetimeMinutes,
+      persistent: a.sessionPersistent,
+      primaryFactor: a.primaryFactor,
+      mfaPrompt: a.mfaPrompt,
+    },
+    enrollment: evaluateEnrollment(e, a, authentication?.action),
     factorMode: granting?.factorMode,
-    constraints: granting?.constraints.map((c) => c.text),
+    constraints: granting ? constraintTexts(granting.constraints) : undefined,
   };
 
   // "A session DENY denies every app" (reference X4, inferred from the union of both policies).
   if (a.access === "DENY")
-    return {
-      ...details,
-      verdict: { outcome: "deny", summary: `denied by global session rule ${gsp.rule.key}` },
-    };
-  if (appDenied) return { ...details, verdict: { outcome: "deny", summary: appDenied } };
+    return denied(e, s, { outcome: "deny", summary: `denied by global session rule ${gsp.rule.key}` });
+  if (appDenied) return denied(e, s, { outcome: "deny", summary: appDenied });
 
   // "Identity Engine always evaluates both the global session policy and the authentication policy for
   // the app. The resulting user experience is the union of both policies" (Policy API; help about-policies).
-  const sessionNeeds = judgeSession(a, e.used, ctx);
-  const appNeeds = granting ? judgeApp(granting, e.used) : undefined;
-  const reauthentication = granting
-    ? {
-        frequency: granting.reauthenticate,
-        seconds: granting.reauthenticateSeconds,
-        due: appNeeds?.reauthenticationDue ?? false,
-      }
-    : undefined;
-  const requires: Requirement[] = unionRequirements(sessionNeeds.requires, appNeeds?.requires ?? []);
+  const used = e.used;
+  const sessionNeeds = judgeSessionFor(a, used, ctx.identityProvider, ctx.device.mfaRemembered);
+  const appNeeds = granting ? judgeApp(granting, used) : undefined;
+  const reauthentication =
+    granting && appNeeds
+      ? {
+          frequency: granting.reauthenticate,
+          seconds: granting.reauthenticateSeconds,
+          due: appNeeds.reauthenticationDue,
+        }
+      : undefined;
+  const requires: Requirement[] = unionRequirements(sessionNeeds.requires, appNeeds ? appNeeds.requires : []);
   const decidedBy = authentication ? `${gsp.rule.key} + ${authentication.rule}` : gsp.rule.key;
   if (requires.length) {
-    e.note("union", "mfa", requires.join(", "));
-    return {
-      ...details,
-      reauthentication,
-      verdict: { outcome: "mfa", requires, summary: `${requires.join(" + ")} required by ${decidedBy}` },
-    };
+    if (e.trace) e.note("union", "mfa", requires.join(", "));
+    return judged(e, s, reauthentication, {
+      outcome: "mfa",
+      requires,
+      summary: `${requires.join(" + ")} required by ${decidedBy}`,
+    });
   }
   e.note("union", "allow", "requirements met by the authenticators already used");
-  return { ...details, reauthentication, verdict: { outcome: "allow", summary: `allowed by ${decidedBy}` } };
+  return judged(e, s, reauthentication, { outcome: "allow", summary: `allowed by ${decidedBy}` });
 }
 
 function appPolicyFor(e: Evaluation, app: string): { match?: OktaMatch<AppAction>; denied?: string } {
@@ -719,18 +848,20 @@ function appPolicyFor(e: Evaluation, app: string): { match?: OktaMatch<AppAction
     return { denied: `${ctx.user.id} is not assigned to ${app}` };
   }
 
-  const hit = e.firstRule("authentication", policy.key, policy.rules, e.appCheck);
-  if (!hit) throw new Undetermined(`${model.stack}: ${policy.key}: no rule matched, not even the catch-all`);
-  e.assume(hit.rule.assumed);
-  e.note(
-    hit.rule.key,
-    "matched",
-    `authentication policy ${policy.key}: access ${hit.action.access}, ${hit.action.factorMode}`,
-  );
-  const match = { policy: policy.key, rule: hit.rule.key, action: hit.action, assumed: hit.rule.assumed };
+  const rule = e.firstRule("authentication", policy.key, policy.rules, appCheck);
+  if (!rule) throw new Undetermined(`${model.stack}: ${policy.key}: no rule matched, not even the catch-all`);
+  const action = actionOf(rule);
+  e.assume(rule.assumed);
+  if (e.trace)
+    e.note(
+      rule.key,
+      "matched",
+      `authentication policy ${policy.key}: access ${action.access}, ${action.factorMode}`,
+    );
+  const match = { policy: policy.key, rule: rule.key, action, assumed: rule.assumed };
   // "If you deny access, skip to the last step" (help add-app-sign-on-policy-rule).
-  return hit.action.access === "DENY"
-    ? { match, denied: `denied by authentication rule ${hit.rule.key}` }
+  return action.access === "DENY"
+    ? { match, denied: `denied by authentication rule ${rule.key}` }
     : { match };
 }
 
@@ -749,19 +880,16 @@ function evaluateEnrollment(e: Evaluation, session: GspAction, app: AppAction | 
     const hit = e.selectPolicy<EnrollmentConditions, EnrollmentAction, EnrollmentPolicy>(
       "enrollment",
       model.enrollment,
-      e.enrollCheck,
+      enrollCheck,
     );
     if (!hit) return { status: "indeterminate", reason: `${model.stack}: no enrollment policy rule applies` };
     if (isUnreadable(hit.policy.settings))
       return { status: "indeterminate", reason: hit.policy.settings.unreadable };
     const settings = hit.policy.settings;
-    const enrollable = new Set<Authenticator>();
-    for (const key in settings)
-      if (settings[key] !== "NOT_ALLOWED") for (const a of ENROLLMENT_KEYS[key] ?? []) enrollable.add(a);
-    const best = usedAuthenticatorsFor(enrollable);
+    const best = enrollableAuthenticators(settings);
     const ok =
       session.access === "DENY" ||
-      (judgeSession(session, best, { ...e.ctx, identityProvider: "OKTA" }).met &&
+      (judgeSessionFor(session, best, "OKTA", e.ctx.device.mfaRemembered).met &&
         (app === undefined || app.access === "DENY" || judgeApp(app, best).met));
     return {
       status: "matched",
@@ -777,8 +905,20 @@ function evaluateEnrollment(e: Evaluation, session: GspAction, app: AppAction | 
   }
 }
 
-function usedAuthenticatorsFor(authenticators: ReadonlySet<Authenticator>): UsedAuthenticator[] {
-  return usedAuthenticators(
-    [...authenticators].map((authenticator) => ({ authenticator, ageSeconds: 0, userVerified: true })),
+const enrollableBySettings = new WeakMap<object, readonly UsedAuthenticator[]>();
+
+/** Every authenticator the settings let the user enroll, as if used just now and user-verified. */
+function enrollableAuthenticators(
+  settings: Readonly<Record<string, EnrollSetting>>,
+): readonly UsedAuthenticator[] {
+  const cached = enrollableBySettings.get(settings);
+  if (cached) return cached;
+  const enrollable = new Set<Authenticator>();
+  for (const key in settings)
+    if (settings[key] !== "NOT_ALLOWED") for (const a of ENROLLMENT_KEYS[key] ?? []) enrollable.add(a);
+  const used = usedAuthenticators(
+    [...enrollable].map((authenticator) => ({ authenticator, ageSeconds: 0, userVerified: true })),
   );
+  enrollableBySettings.set(settings, used);
+  return used;
 }

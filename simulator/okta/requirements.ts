@@ -22,15 +22,18 @@ export interface UsedAuthenticator {
 }
 
 export function usedAuthenticators(uses: readonly OktaAuthenticatorUse[]): UsedAuthenticator[] {
-  return uses.map((u) => {
+  const out: UsedAuthenticator[] = new Array(uses.length);
+  for (let i = 0; i < uses.length; i++) {
+    const u = uses[i];
     const traits = AUTHENTICATOR_TRAITS[u.authenticator];
-    return {
+    out[i] = {
       traits,
       ageSeconds: u.ageSeconds,
       userVerified: u.userVerified && traits.userVerification,
       hardwareProtected: u.hardwareProtected ?? traits.hardwareProtection,
     };
-  });
+  }
+  return out;
 }
 
 const KNOWLEDGE = 1;
@@ -80,6 +83,16 @@ function meets(
   return true;
 }
 
+function firstMeeting(
+  used: readonly UsedAuthenticator[],
+  cls: "knowledge" | "possession",
+  c: ClassConstraint,
+  windowSeconds: number,
+): UsedAuthenticator | undefined {
+  for (const a of used) if (meets(a, cls, c, windowSeconds)) return a;
+  return undefined;
+}
+
 function constraintMet(
   o: ConstraintObject,
   used: readonly UsedAuthenticator[],
@@ -88,17 +101,48 @@ function constraintMet(
 ): boolean {
   let bits = 0;
   for (const a of used) if (a.ageSeconds <= windowSeconds) bits |= typeBits(a);
-  for (const [cls, c] of [
-    ["knowledge", o.knowledge],
-    ["possession", o.possession],
-  ] as const) {
-    if (!c) continue;
-    const match = used.find((a) => meets(a, cls, c, windowSeconds));
+  if (o.knowledge) {
+    const match = firstMeeting(used, "knowledge", o.knowledge, windowSeconds);
+    if (!match) return false;
+    bits |= typeBits(match);
+  }
+  if (o.possession) {
+    const match = firstMeeting(used, "possession", o.possession, windowSeconds);
     if (!match) return false;
     bits |= typeBits(match);
   }
   return countBits(bits) >= needed;
 }
+
+function anyConstraintMet(
+  constraints: readonly ConstraintObject[],
+  used: readonly UsedAuthenticator[],
+  windowSeconds: number,
+  needed: number,
+): boolean {
+  for (const o of constraints) if (constraintMet(o, used, windowSeconds, needed)) return true;
+  return false;
+}
+
+function everyPossession(
+  constraints: readonly ConstraintObject[],
+  property: "phishingResistant" | "hardwareProtection",
+): boolean {
+  for (const o of constraints) if (o.possession?.[property] !== "REQUIRED") return false;
+  return true;
+}
+
+function usedPhishingResistantWithin(used: readonly UsedAuthenticator[], windowSeconds: number): boolean {
+  for (const a of used) if (a.traits.phishingResistant && a.ageSeconds <= windowSeconds) return true;
+  return false;
+}
+
+function usedPassword(used: readonly UsedAuthenticator[]): boolean {
+  for (const a of used) if (a.traits.type === "PASSWORD") return true;
+  return false;
+}
+
+const NOTHING_REQUIRED: readonly Requirement[] = Object.freeze([]);
 
 export interface AppJudgement {
   readonly met: boolean;
@@ -116,25 +160,24 @@ export function judgeApp(action: AppAction, used: readonly UsedAuthenticator[]):
   if (action.constraints.length === 0) {
     // One unconstrained factor is primary authentication, not MFA: never reported as a requirement.
     const met = needed === 1 || types >= 2;
-    return { met, requires: met ? [] : ["mfa"], reauthenticationDue };
+    return { met, requires: met ? NOTHING_REQUIRED : ["mfa"], reauthenticationDue };
   }
-  if (action.constraints.some((o) => constraintMet(o, used, window, needed)))
-    return { met: true, requires: [], reauthenticationDue };
+  if (anyConstraintMet(action.constraints, used, window, needed))
+    return { met: true, requires: NOTHING_REQUIRED, reauthenticationDue };
   const requires: Requirement[] = [];
-  const allPhishingResistant = action.constraints.every(
-    (o) => o.possession?.phishingResistant === "REQUIRED",
-  );
-  const havePhishingResistant = used.some(
-    (a) =>
-      a.traits.phishingResistant &&
-      a.ageSeconds <= (action.constraints[0].possession?.reauthenticateSeconds ?? window),
-  );
-  if (allPhishingResistant && !havePhishingResistant) requires.push("phishing-resistant");
+  const prWindow = action.constraints[0].possession?.reauthenticateSeconds ?? window;
+  if (
+    everyPossession(action.constraints, "phishingResistant") &&
+    !usedPhishingResistantWithin(used, prWindow)
+  )
+    requires.push("phishing-resistant");
   if (needed === 2 && types < 2) requires.push("mfa");
-  if (requires.length === 0) {
-    const allHardware = action.constraints.every((o) => o.possession?.hardwareProtection === "REQUIRED");
-    requires.push(allHardware ? "custom:okta-hardware-protected" : "custom:okta-constraints");
-  }
+  if (requires.length === 0)
+    requires.push(
+      everyPossession(action.constraints, "hardwareProtection")
+        ? "custom:okta-hardware-protected"
+        : "custom:okta-constraints",
+    );
   return { met: false, requires, reauthenticationDue };
 }
 
@@ -152,15 +195,21 @@ export function judgeSession(
   used: readonly UsedAuthenticator[],
   context: OktaContext,
 ): SessionJudgement {
+  return judgeSessionFor(action, used, context.identityProvider, context.device.mfaRemembered);
+}
+
+/** `judgeSession` given the only two context facts it reads. */
+export function judgeSessionFor(
+  action: GspAction,
+  used: readonly UsedAuthenticator[],
+  identityProvider: string,
+  mfaRemembered: boolean,
+): SessionJudgement {
   const requires: Requirement[] = [];
-  if (
-    action.primaryFactor === "PASSWORD_IDP" &&
-    context.identityProvider === "OKTA" &&
-    !used.some((a) => a.traits.type === "PASSWORD")
-  ) {
+  if (action.primaryFactor === "PASSWORD_IDP" && identityProvider === "OKTA" && !usedPassword(used)) {
     requires.push("custom:okta-password");
   }
-  if (action.mfaRequired && !(action.mfaPrompt === "DEVICE" && context.device.mfaRemembered)) {
+  if (action.mfaRequired && !(action.mfaPrompt === "DEVICE" && mfaRemembered)) {
     const window =
       action.mfaPrompt === "ALWAYS"
         ? 0
@@ -180,12 +229,24 @@ const STRENGTH: readonly Requirement[] = [
   "password-change",
 ];
 
+function rank(r: Requirement): number {
+  const i = STRENGTH.indexOf(r);
+  return i < 0 ? STRENGTH.length : i;
+}
+
+/** Inserts `r` after every requirement at least as strong (a stable sort by strength), unless present. */
+function insertByStrength(out: Requirement[], r: Requirement): void {
+  if (out.includes(r)) return;
+  const k = rank(r);
+  let i = out.length;
+  while (i > 0 && rank(out[i - 1]) > k) i--;
+  out.splice(i, 0, r);
+}
+
 /** Union of requirements, strongest first, each once. */
 export function unionRequirements(a: readonly Requirement[], b: readonly Requirement[]): Requirement[] {
-  const all = [...new Set([...a, ...b])];
-  const rank = (r: Requirement) => {
-    const i = STRENGTH.indexOf(r);
-    return i < 0 ? STRENGTH.length : i;
-  };
-  return all.sort((x, y) => rank(x) - rank(y));
+  const out: Requirement[] = [];
+  for (const r of a) insertByStrength(out, r);
+  for (const r of b) insertByStrength(out, r);
+  return out;
 }

@@ -29,14 +29,18 @@ import type {
   GrantControls,
   LocationSelection,
   LocationsCondition,
+  PolicyState,
   PrincipalSelection,
   Readable,
   SessionControls,
   SignInFrequency,
+  Unreadable,
   UsersCondition,
 } from "./model";
 import {
   ADMIN_PORTAL_APP_IDS,
+  APPLICATION_SUITES,
+  AUTHENTICATION_METHODS,
   BUILT_IN_STRENGTH_IDS,
   BUILT_IN_STRENGTHS,
   CLIENT_APP_TYPES,
@@ -44,9 +48,11 @@ import {
   LEGACY_CLIENT_APP_TYPES,
   RISK_LEVELS,
   TRANSFER_METHODS,
+  USER_ACTIONS,
   OFFICE_365_APP_IDS,
   PROMPT_ORDER,
-  type ApplicationSuite,
+  type GrantControlKind,
+  type UserAction,
   type GuestKind,
   type NotAppliedReason,
 } from "./vocabulary";
@@ -56,7 +62,6 @@ export interface EvaluateOptions {
 }
 
 const MFA_STRENGTH = BUILT_IN_STRENGTHS[BUILT_IN_STRENGTH_IDS.mfa].combinations.map((c) => c.split(","));
-const EMPTY: ReadonlySet<string> = new Set();
 const NO_STRINGS: readonly string[] = [];
 
 /** Facts about the sign-in, derived once per evaluation. */
@@ -66,12 +71,22 @@ class Facts {
   readonly groups: readonly string[];
   readonly roles: readonly string[];
   readonly guestKind?: GuestKind;
-  readonly suites: ReadonlySet<ApplicationSuite>;
-  readonly methods: ReadonlySet<string>;
+  readonly homeTenant?: string;
+  readonly application?: string;
+  readonly userAction?: UserAction;
+  readonly insiderRisk: string;
+  readonly authenticationFlow?: string;
+  /** The suites the application belongs to, as `SUITE_BIT` bits. */
+  readonly suiteBits: number;
+  /** The user action as its `USER_ACTION_BIT`, else 0. */
+  readonly userActionBit: number;
+  /** Per policy: whether it names the application among its included (`APP_INCLUDED`) or excluded (`APP_EXCLUDED`) apps. */
+  readonly appFlags: Uint8Array;
+  /** The methods used, as `METHOD_BIT` bits. */
+  readonly methodBits: number;
   readonly compliant: boolean;
   readonly hybridJoined: boolean;
   readonly legacy: boolean;
-  readonly device: DeviceFacts;
   /** The context's client app, platform, risk levels and transfer method, each as one bit of the masks `FastPolicy` holds. */
   readonly clientBit: number;
   readonly platformBit: number;
@@ -79,41 +94,37 @@ class Facts {
   readonly userRiskBit: number;
   readonly flowBit: number;
   private located?: { readonly keys: ReadonlySet<string>; readonly trusted: boolean };
+  private deviceFacts?: DeviceFacts;
 
   constructor(
     private readonly model: EntraModel,
+    idx: ModelIndex,
     readonly ctx: EntraContext,
   ) {
     const user = ctx.user;
     if (user) {
       this.userId = user.id;
-      const nested = model.memberOf.get(user.id);
-      if (nested === undefined && user.groups.every((g) => !model.memberOf.has(g))) this.groups = user.groups;
-      else {
-        const g = new Set<string>(user.groups);
-        for (const p of nested ?? EMPTY) g.add(p);
-        for (const direct of user.groups) for (const p of model.memberOf.get(direct) ?? EMPTY) g.add(p);
-        this.groups = [...g];
-      }
+      this.groups = nestedGroups(model, user.id, user.groups);
       this.roles = user.roles;
       this.guestKind = user.guestKind ?? (user.type === "guest" ? "b2bCollaborationGuest" : undefined);
+      this.homeTenant = user.homeTenant;
     } else {
       this.groups = NO_STRINGS;
       this.roles = NO_STRINGS;
     }
-    const suites = new Set<ApplicationSuite>(ctx.applicationSuites);
-    if (ctx.application !== undefined) {
-      if (OFFICE_365_APP_IDS.has(ctx.application)) suites.add("Office365");
-      if (ADMIN_PORTAL_APP_IDS.has(ctx.application)) suites.add("MicrosoftAdminPortals");
-    }
-    this.suites = suites;
-    this.methods = new Set(ctx.satisfied.methods);
+    this.application = ctx.application;
+    this.userAction = ctx.userAction;
+    this.insiderRisk = ctx.insiderRisk;
+    this.authenticationFlow = ctx.authenticationFlow;
+    this.suiteBits = suiteBitsOf(ctx);
+    this.userActionBit = ctx.userAction === undefined ? 0 : USER_ACTION_BIT[ctx.userAction];
+    this.appFlags = (ctx.application !== undefined && idx.apps.get(ctx.application)) || idx.noApp;
+    this.methodBits = methodBitsOf(ctx.satisfied.methods);
     const dev = ctx.device;
     this.compliant = ctx.satisfied.compliantDevice ?? (dev?.registered === true && dev.isCompliant);
     this.hybridJoined =
       ctx.satisfied.hybridJoinedDevice ?? (dev?.registered === true && dev.trustType === "ServerAD");
     this.legacy = LEGACY_CLIENT_APP_TYPES.has(ctx.clientApp);
-    this.device = deviceFacts(ctx);
     this.clientBit = CLIENT_BIT[ctx.clientApp] ?? 0;
     this.platformBit = PLATFORM_BIT[ctx.platform] ?? 0;
     this.signInRiskBit = RISK_BIT[ctx.signInRisk] ?? 0;
@@ -122,20 +133,71 @@ class Facts {
       ctx.authenticationFlow === undefined ? NO_FLOW_BIT : (FLOW_BIT[ctx.authenticationFlow] ?? 0);
   }
 
-  private coverage?: Map<readonly (readonly string[])[], boolean>;
-
-  /** Whether the methods used cover one of the combinations, memoised per strength for this sign-in. */
+  /** Whether the methods used cover one of the combinations. */
   covers(combinations: readonly (readonly string[])[]): boolean {
-    const memo = (this.coverage ??= new Map());
-    let v = memo.get(combinations);
-    if (v === undefined) memo.set(combinations, (v = coversAny(combinations, this.methods)));
-    return v;
+    const masks = combinationMasks(combinations);
+    for (let i = 0; i < masks.length; i++) if ((masks[i] & ~this.methodBits) === 0) return true;
+    return false;
   }
 
   /** Named locations the sign-in is in, and whether any of them is trusted; computed on first use. */
   locations(): { readonly keys: ReadonlySet<string>; readonly trusted: boolean } {
     return (this.located ??= locateSignIn(this.model, this.ctx));
   }
+
+  /** The device's properties for filters; built on first use. */
+  get device(): DeviceFacts {
+    return (this.deviceFacts ??= deviceFactsOf(this.ctx.device));
+  }
+}
+
+function nestedGroups(model: EntraModel, userId: string, direct: readonly string[]): readonly string[] {
+  let nested: Set<string> | undefined;
+  const own = model.memberOf.get(userId);
+  if (own !== undefined) for (const p of own) (nested ??= new Set(direct)).add(p);
+  for (let i = 0; i < direct.length; i++) {
+    const parents = model.memberOf.get(direct[i]);
+    if (parents !== undefined) for (const p of parents) (nested ??= new Set(direct)).add(p);
+  }
+  return nested === undefined ? direct : [...nested];
+}
+
+const SUITE_BIT = bitsOf(APPLICATION_SUITES);
+const USER_ACTION_BIT = bitsOf(USER_ACTIONS);
+
+function suiteBitsOf(ctx: EntraContext): number {
+  let bits = 0;
+  for (let i = 0; i < ctx.applicationSuites.length; i++) bits |= SUITE_BIT[ctx.applicationSuites[i]];
+  const app = ctx.application;
+  if (app !== undefined) {
+    if (OFFICE_365_APP_IDS.has(app)) bits |= SUITE_BIT.Office365;
+    if (ADMIN_PORTAL_APP_IDS.has(app)) bits |= SUITE_BIT.MicrosoftAdminPortals;
+  }
+  return bits;
+}
+
+const METHOD_BIT = bitsOf(AUTHENTICATION_METHODS);
+
+function methodBitsOf(methods: readonly string[]): number {
+  let bits = 0;
+  for (let i = 0; i < methods.length; i++) bits |= METHOD_BIT[methods[i]] ?? 0;
+  return bits;
+}
+
+/** A combination naming a method outside the vocabulary can never be covered. */
+const UNCOVERABLE = -1;
+const combinationMaskCache = new WeakMap<readonly (readonly string[])[], readonly number[]>();
+
+/** Each combination as the `METHOD_BIT` bits it needs (R22). */
+function combinationMasks(combinations: readonly (readonly string[])[]): readonly number[] {
+  let masks = combinationMaskCache.get(combinations);
+  if (masks === undefined) {
+    masks = combinations.map((c) =>
+      c.every((m) => METHOD_BIT[m] !== undefined) ? methodBitsOf(c) : UNCOVERABLE,
+    );
+    combinationMaskCache.set(combinations, masks);
+  }
+  return masks;
 }
 
 /**
@@ -151,6 +213,14 @@ interface ModelIndex {
   readonly exclude: KeyIndex;
   /** Per policy: its conditions precompiled, when every one of them could be read. */
   readonly fast: readonly (FastPolicy | undefined)[];
+  /** Per policy: what is read of it once it applies. */
+  readonly entries: readonly PolicyEntry[];
+  /** Per policy: its state as a `STATE_*` code. */
+  readonly state: Uint8Array;
+  /** By app ID: per policy, `APP_INCLUDED` / `APP_EXCLUDED` when its applications name it. */
+  readonly apps: ReadonlyMap<string, Uint8Array>;
+  /** Flags for an app no policy names. */
+  readonly noApp: Uint8Array;
   /** Scratch space for `principalMarks`. */
   readonly marks: Uint8Array;
   /** By `(policy * 3 + state) * REASONS + reason`. */
@@ -196,7 +266,10 @@ interface FastPolicy {
   readonly includeGuests: boolean;
   /** Excludes everyone or guests: checked in full rather than through the key index. */
   readonly excludeBroad: boolean;
-  readonly applications: ApplicationsCondition;
+  readonly appsIncludeAll: boolean;
+  readonly appsIncludeSuites: number;
+  readonly appsExcludeSuites: number;
+  readonly userActions: number;
   readonly hasPlatforms: boolean;
   readonly platformsInclude: number;
   readonly platformsExclude: number;
@@ -209,8 +282,9 @@ interface FastPolicy {
   readonly transferMethods: number;
 }
 
-const bitsOf = (values: readonly string[]): Record<string, number> =>
-  Object.fromEntries(values.map((v, i) => [v, 1 << i]));
+function bitsOf(values: readonly string[]): Record<string, number> {
+  return Object.fromEntries(values.map((v, i) => [v, 1 << i]));
+}
 const CLIENT_BIT = bitsOf(CLIENT_APP_TYPES);
 /** `unknown` gets a bit of its own that only `all` sets (R11). */
 const PLATFORM_BIT = bitsOf([...DEVICE_PLATFORMS, "unknown"]);
@@ -256,7 +330,10 @@ function fastPolicy(p: ConditionalAccessPolicy): FastPolicy | undefined {
     includeAll: u.include.all,
     includeGuests: u.include.allGuests || u.include.guestKinds !== undefined,
     excludeBroad: u.exclude.all || u.exclude.allGuests || u.exclude.guestKinds !== undefined,
-    applications: apps.value,
+    appsIncludeAll: apps.value.includeAll,
+    appsIncludeSuites: maskOf(apps.value.includeSuites, SUITE_BIT),
+    appsExcludeSuites: maskOf(apps.value.excludeSuites, SUITE_BIT),
+    userActions: maskOf(apps.value.userActions, USER_ACTION_BIT),
     hasPlatforms: platforms.value !== undefined,
     platformsInclude: platforms.value ? platformMask(platforms.value.include) : ALL_BITS,
     platformsExclude: platforms.value ? platformMask(platforms.value.exclude) : 0,
@@ -311,6 +388,10 @@ function indexOf(model: EntraModel): ModelIndex {
     include,
     exclude,
     fast: model.policies.map(fastPolicy),
+    entries: model.policies.map(policyEntry),
+    state: Uint8Array.from(model.policies, (p) => stateCode(p.state)),
+    apps: appIndex(model.policies),
+    noApp: new Uint8Array(model.policies.length),
     marks: new Uint8Array(model.policies.length),
     notApplied: new Array<NotAppliedPolicy | undefined>(model.policies.length * 3 * REASONS),
   };
@@ -318,17 +399,61 @@ function indexOf(model: EntraModel): ModelIndex {
   return idx;
 }
 
+/** The parts of a policy read once it applies, all in one shape (policies themselves vary in shape). */
+interface PolicyEntry {
+  readonly address: string;
+  readonly displayName: string;
+  readonly grant: ConditionalAccessPolicy["grant"];
+  readonly session: ConditionalAccessPolicy["session"];
+}
+
+function policyEntry(p: ConditionalAccessPolicy): PolicyEntry {
+  return { address: p.address, displayName: p.displayName, grant: p.grant, session: p.session };
+}
+
+const APP_INCLUDED = 1;
+const APP_EXCLUDED = 2;
+
+function appIndex(policies: readonly ConditionalAccessPolicy[]): Map<string, Uint8Array> {
+  const apps = new Map<string, Uint8Array>();
+  const flag = (app: string, i: number, bit: number) => {
+    let flags = apps.get(app);
+    if (flags === undefined) apps.set(app, (flags = new Uint8Array(policies.length)));
+    flags[i] |= bit;
+  };
+  policies.forEach((p, i) => {
+    const a = p.applications;
+    if ("unreadable" in a) return;
+    for (const app of a.includeApps) flag(app, i, APP_INCLUDED);
+    for (const app of a.excludeApps) flag(app, i, APP_EXCLUDED);
+  });
+  return apps;
+}
+
+const STATE_ENABLED = 0;
+const STATE_REPORT_ONLY = 1;
+const STATE_DISABLED = 2;
+const STATE_UNREADABLE = 3;
+
+function stateCode(state: Readable<PolicyState>): number {
+  if (typeof state !== "string") return STATE_UNREADABLE;
+  if (state === "disabled") return STATE_DISABLED;
+  return state === "enabledForReportingButNotEnforced" ? STATE_REPORT_ONLY : STATE_ENABLED;
+}
+
 function notAppliedEntry(
   idx: ModelIndex,
   i: number,
   p: ConditionalAccessPolicy,
   state: 0 | 1 | 2,
-  reason: NotAppliedReason,
+  code: number,
 ): NotAppliedPolicy {
-  const k = (i * 3 + state) * REASONS + REASON_INDEX[reason];
+  const k = (i * 3 + state) * REASONS + code - 1;
   let e = idx.notApplied[k];
-  if (e === undefined)
+  if (e === undefined) {
+    const reason = REASON_BY_INDEX[code - 1];
     idx.notApplied[k] = e = Object.freeze({ address: p.address, state: NOT_APPLIED_STATES[state], reason });
+  }
   return e;
 }
 
@@ -362,12 +487,12 @@ function principalMarks(idx: ModelIndex, f: Facts): Uint8Array {
  * `applicability` for a user sign-in and a fully read policy, in the same What-If order: 0 when the policy
  * applies, else the first failing reason's code.
  */
-function fastNotApplied(fp: FastPolicy, f: Facts, mark: number): number {
+function fastNotApplied(fp: FastPolicy, i: number, f: Facts, mark: number): number {
   if (!(fp.includeAll || (mark & INCLUDED) !== 0 || (fp.includeGuests && userIn(fp.users.include, f))))
     return CODE.users;
   if ((mark & EXCLUDED) !== 0 || (fp.excludeBroad && userIn(fp.users.exclude, f))) return CODE.users;
-  const a = applicationMatches(fp.applications, f);
-  if (a !== undefined) return REASON_INDEX[a] + 1;
+  const a = fastApplication(fp, f, f.appFlags[i]);
+  if (a !== 0) return a;
   if (
     fp.hasPlatforms &&
     ((fp.platformsInclude & f.platformBit) === 0 || (fp.platformsExclude & f.platformBit) !== 0)
@@ -378,7 +503,7 @@ function fastNotApplied(fp: FastPolicy, f: Facts, mark: number): number {
   if ((fp.clientApps & f.clientBit) === 0) return CODE.clientApps;
   if ((fp.signInRisk & f.signInRiskBit) === 0) return CODE.signInRisk;
   if ((fp.userRisk & f.userRiskBit) === 0) return CODE.userRisk;
-  if (fp.insiderRisk !== undefined && fp.insiderRisk !== f.ctx.insiderRisk) return CODE.insiderRisk;
+  if (fp.insiderRisk !== undefined && fp.insiderRisk !== f.insiderRisk) return CODE.insiderRisk;
   const df = fp.deviceFilter;
   if (df !== undefined) {
     const matched = matchDeviceFilter(df.expr, f.device);
@@ -437,11 +562,6 @@ function locateSignIn(model: EntraModel, ctx: EntraContext): { keys: ReadonlySet
  * attributes are visible only on Intune-managed, compliant or hybrid-joined devices.
  * https://learn.microsoft.com/entra/identity/conditional-access/concept-condition-filters-for-devices (R15)
  */
-function deviceFacts(ctx: EntraContext): DeviceFacts {
-  return deviceFactsOf(ctx.device);
-}
-
-/** The device properties a filter sees for a context's device (see `deviceFacts`). */
 export function deviceFactsOf(d: EntraContext["device"]): DeviceFacts {
   if (!d || !d.registered) return () => null;
   const lower = (s: string | undefined) => (s === undefined ? null : s.toLowerCase());
@@ -486,7 +606,7 @@ function userIn(sel: PrincipalSelection, f: Facts): boolean {
     if (sel.allGuests) return true;
     const gk = sel.guestKinds;
     if (gk && gk.kinds.has(f.guestKind)) {
-      const home = f.ctx.user?.homeTenant;
+      const home = f.homeTenant;
       if (gk.tenants === "all" || (home !== undefined && gk.tenants.has(home))) return true;
     }
   }
@@ -498,17 +618,25 @@ function userIn(sel: PrincipalSelection, f: Facts): boolean {
 
 /** https://learn.microsoft.com/entra/identity/conditional-access/concept-conditional-access-cloud-apps (R9) */
 function applicationMatches(a: ApplicationsCondition, f: Facts): NotAppliedReason | undefined {
-  const action = f.ctx.userAction;
+  const action = f.userAction;
   if (action !== undefined) return a.userActions.has(action) ? undefined : "userActions";
-  const app = f.ctx.application as string;
+  const app = f.application as string;
   let included = a.includeAll || a.includeApps.has(app);
-  if (!included && a.includeSuites.size > 0 && f.suites.size > 0)
-    for (const s of a.includeSuites) if (f.suites.has(s)) included = true;
+  if (!included && (maskOf(a.includeSuites, SUITE_BIT) & f.suiteBits) !== 0) included = true;
   if (!included) return "application";
   if (a.excludeApps.has(app)) return "application";
-  if (a.excludeSuites.size > 0 && f.suites.size > 0)
-    for (const s of a.excludeSuites) if (f.suites.has(s)) return "application";
+  if ((maskOf(a.excludeSuites, SUITE_BIT) & f.suiteBits) !== 0) return "application";
   return undefined;
+}
+
+/** `applicationMatches` for a precompiled policy, as a reason code (0: matches). */
+function fastApplication(fp: FastPolicy, f: Facts, appFlags: number): number {
+  if (f.userAction !== undefined) return (fp.userActions & f.userActionBit) !== 0 ? 0 : CODE.userActions;
+  const included =
+    fp.appsIncludeAll || (appFlags & APP_INCLUDED) !== 0 || (fp.appsIncludeSuites & f.suiteBits) !== 0;
+  if (!included || (appFlags & APP_EXCLUDED) !== 0 || (fp.appsExcludeSuites & f.suiteBits) !== 0)
+    return CODE.application;
+  return 0;
 }
 
 /** https://learn.microsoft.com/entra/identity/conditional-access/concept-assignment-network (R12) */
@@ -667,11 +795,6 @@ type GrantOutcome =
 const SATISFIED: GrantOutcome = { kind: "satisfied" };
 const BLOCK: GrantOutcome = { kind: "block" };
 
-/** The strength's method combinations: one is satisfied when every method in it was used (R22). */
-function coversAny(combinations: readonly (readonly string[])[], methods: ReadonlySet<string>): boolean {
-  return combinations.some((c) => c.every((m) => methods.has(m)));
-}
-
 function controlSatisfied(c: GrantControl, f: Facts): boolean {
   const s = f.ctx.satisfied;
   switch (c.kind) {
@@ -682,9 +805,9 @@ function controlSatisfied(c: GrantControl, f: Facts): boolean {
     case "authenticationStrength":
       return f.covers((c.strength as AuthenticationStrength).combinations);
     case "compliantDevice":
-      return f.compliant && f.ctx.authenticationFlow !== "deviceCodeFlow";
+      return f.compliant && f.authenticationFlow !== "deviceCodeFlow";
     case "domainJoinedDevice":
-      return f.hybridJoined && f.ctx.authenticationFlow !== "deviceCodeFlow";
+      return f.hybridJoined && f.authenticationFlow !== "deviceCodeFlow";
     case "approvedApplication":
       return s.approvedApplication;
     case "compliantApplication":
@@ -719,8 +842,7 @@ function controlActionable(c: GrantControl, f: Facts): boolean {
  * clients cannot do MFA nor pass device state, so any grant control blocks them (R10,
  * https://learn.microsoft.com/entra/identity/conditional-access/concept-conditional-access-conditions).
  */
-function grantOutcome(p: ConditionalAccessPolicy, f: Facts): GrantOutcome {
-  const g = p.grant;
+function grantOutcome(g: ConditionalAccessPolicy["grant"], f: Facts): GrantOutcome {
   if (g === undefined) return SATISFIED;
   if ("unreadable" in g) return { kind: "unreadable", why: g.unreadable };
   if (g.block) return BLOCK;
@@ -730,7 +852,7 @@ function grantOutcome(p: ConditionalAccessPolicy, f: Facts): GrantOutcome {
     let missing: GrantControl[] | undefined;
     for (const c of g.controls) {
       if (controlSatisfied(c, f)) continue;
-      if (!controlActionable(c, f)) return { kind: "unsatisfiable", why: `${c.kind} not satisfied` };
+      if (!controlActionable(c, f)) return NOT_SATISFIED[c.kind];
       (missing ??= []).push(c);
     }
     return missing ? { kind: "needs", controls: missing } : SATISFIED;
@@ -741,9 +863,21 @@ function grantOutcome(p: ConditionalAccessPolicy, f: Facts): GrantOutcome {
     if (controlSatisfied(c, f)) return SATISFIED;
     if (first === undefined && controlActionable(c, f)) first = c;
   }
-  return first
-    ? { kind: "needs", controls: [first] }
-    : { kind: "unsatisfiable", why: `none of ${g.controls.map((c) => c.kind).join(", ")} satisfied` };
+  return first ? { kind: "needs", controls: [first] } : noneSatisfied(g);
+}
+
+const NOT_SATISFIED = Object.fromEntries(
+  PROMPT_ORDER.map((k) => [k, { kind: "unsatisfiable", why: `${k} not satisfied` }]),
+) as Readonly<Record<GrantControlKind, GrantOutcome>>;
+
+const noneSatisfiedCache = new WeakMap<GrantControls, GrantOutcome>();
+function noneSatisfied(g: GrantControls): GrantOutcome {
+  let o = noneSatisfiedCache.get(g);
+  if (o === undefined) {
+    o = { kind: "unsatisfiable", why: `none of ${g.controls.map((c) => c.kind).join(", ")} satisfied` };
+    noneSatisfiedCache.set(g, o);
+  }
+  return o;
 }
 
 const legacyFailures = new WeakMap<GrantControls, Map<string, GrantOutcome>>();
@@ -904,16 +1038,14 @@ export function evaluateEntra(
   context: EntraContext,
   options?: EvaluateOptions,
 ): EntraDecision {
-  const f = new Facts(model, context);
   const idx = indexOf(model);
+  const f = new Facts(model, idx, context);
   const marks = context.user ? principalMarks(idx, f) : undefined;
-  const tracing = options?.trace === true;
-  const trace: TraceEntry[] | undefined = tracing ? [] : undefined;
+  const trace: TraceEntry[] | undefined = options?.trace === true ? [] : undefined;
 
   const applied: PolicyOutcome[] = [];
-  // Not-applied policies are recorded as one byte each (reason index + 1); the lists are built on first read.
-  const reasonCodes = new Array<number>(model.policies.length).fill(0);
-  let reportOnlyApplied: (ReportOnlyOutcome | undefined)[] | undefined;
+  /** Outcomes of the report-only policies that applied, in policy order. */
+  const reportOnlyApplied: ReportOnlyOutcome[] = [];
   const blockers: string[] = [];
   const failures: string[] = [];
   const indeterminate: string[] = [];
@@ -923,88 +1055,34 @@ export function evaluateEntra(
 
   const policies = model.policies;
   for (let i = 0; i < policies.length; i++) {
-    const p = policies[i];
-    const state = p.state;
-    // Disabled policies are ignored; report-only ones are evaluated but never enforced (R3,
-    // https://learn.microsoft.com/entra/identity/conditional-access/concept-conditional-access-report-only).
-    if (state === "disabled") {
-      reasonCodes[i] = REASON_INDEX.policyNotEnabled + 1;
-      if (trace)
-        trace.push({
-          subject: p.address,
-          result: "not applied",
-          detail: "policyNotEnabled: state is disabled",
-        });
-      continue;
-    }
-    const stateKnown = typeof state === "string";
-    const isReportOnly = state === "enabledForReportingButNotEnforced";
-    const fp = marks !== undefined ? idx.fast[i] : undefined;
-    let app: Applicability;
-    if (fp !== undefined) {
-      const code = fastNotApplied(fp, f, (marks as Uint8Array)[i]);
-      if (code !== 0) {
-        reasonCodes[i] = code;
-        if (trace)
-          trace.push({
-            subject: p.address,
-            result: isReportOnly ? REPORT_ONLY_LABELS.notApplied : "not applied",
-            detail: `first failing condition: ${REASON_BY_INDEX[code - 1]}`,
-          });
-        continue;
-      }
-      app = APPLIES;
-    } else if (
-      marks !== undefined &&
-      idx.broad[i] === 0 &&
-      (marks[i] & INCLUDED) === 0 &&
-      p.users !== undefined &&
-      !("unreadable" in p.users)
-    ) {
-      // Users come first in What-If order, and the index shows this policy cannot include the user.
-      reasonCodes[i] = REASON_INDEX.users + 1;
-      if (trace)
-        trace.push({
-          subject: p.address,
-          result: isReportOnly ? REPORT_ONLY_LABELS.notApplied : "not applied",
-          detail: "first failing condition: users",
-        });
-      continue;
-    } else app = applicability(p, f, true);
+    const app = select(policies[i], i, idx, f, marks);
+    const stateCode = idx.state[i];
+    const isReportOnly = stateCode === STATE_REPORT_ONLY;
     if (app.applies === false) {
-      reasonCodes[i] = app.code;
-      if (trace)
-        trace.push({
-          subject: p.address,
-          result: isReportOnly ? REPORT_ONLY_LABELS.notApplied : "not applied",
-          detail: `first failing condition: ${app.reason}`,
-        });
+      if (trace) trace.push(notAppliedTrace(policies[i], isReportOnly, app.code));
       continue;
     }
-    const grant = grantOutcome(p, f);
+    const p = idx.entries[i];
+    const grant = grantOutcome(p.grant, f);
     let result: PolicyResult = app.applies === "unknown" ? "indeterminate" : resultOf(grant);
-    let detail: string | undefined;
-    if (app.applies === "unknown") detail = `applicability unknown: ${app.unreadable.join("; ")}`;
-    else if (grant.kind === "unsatisfiable") detail = grant.why;
-    else if (grant.kind === "block") detail = "block";
-    else if (grant.kind === "unreadable") detail = grant.why;
-    else if (grant.kind === "needs") detail = requiresText(grant.controls);
+    const detail =
+      app.applies === "unknown" ? `applicability unknown: ${app.unreadable.join("; ")}` : grantDetail(grant);
 
-    if (!stateKnown) {
+    if (stateCode === STATE_UNREADABLE) {
       // The state could not be read: the policy may be enforced. It changes nothing only if it is satisfied.
       if (result !== "success") {
         result = "indeterminate";
-        indeterminate.push(`${p.address}: ${state.unreadable}`);
+        indeterminate.push(`${p.address}: ${(policies[i].state as Unreadable).unreadable}`);
       }
       applied.push({ address: p.address, displayName: p.displayName, result, detail });
     } else if (isReportOnly) {
-      (reportOnlyApplied ??= [])[i] = {
+      reportOnlyApplied.push({
         address: p.address,
         displayName: p.displayName,
         result,
         label: REPORT_ONLY_LABELS[result],
         detail,
-      };
+      });
     } else {
       applied.push({ address: p.address, displayName: p.displayName, result, detail });
       if (app.applies === true) {
@@ -1030,59 +1108,141 @@ export function evaluateEntra(
   let notApplied: NotAppliedPolicy[] | undefined;
   let reportOnly: ReportOnlyOutcome[] | undefined;
   let sessionControls: AggregatedSessionControls | undefined;
-  return {
+  // The reasons policies did not apply are worked out again when first read (evaluation is pure).
+  let reasonCodes: Uint8Array | undefined;
+  const decision: EntraDecision = {
     verdict,
     applied,
     get reportOnly(): readonly ReportOnlyOutcome[] {
-      return (reportOnly ??= reportOnlyOutcomes(policies, reasonCodes, reportOnlyApplied));
+      reasonCodes ??= notAppliedCodes(policies, idx, f);
+      return (reportOnly ??= reportOnlyOutcomes(policies, idx.state, reasonCodes, reportOnlyApplied));
     },
     requiredControls,
     get sessionControls(): AggregatedSessionControls {
-      return (sessionControls ??=
-        sessionPolicies.length === 0
-          ? NO_SESSION
-          : aggregateSessions(
-              sessionPolicies.map((k) => ({
-                address: policies[k].address,
-                session: policies[k].session as SessionControls,
-              })),
-            ));
+      return (sessionControls ??= sessionControlsOf(policies, sessionPolicies));
     },
     get notApplied(): readonly NotAppliedPolicy[] {
+      reasonCodes ??= notAppliedCodes(policies, idx, f);
       return (notApplied ??= notAppliedPolicies(idx, policies, reasonCodes));
     },
-    ...(trace ? { trace } : {}),
+  };
+  return trace ? Object.assign(decision, { trace }) : decision;
+}
+
+/**
+ * Whether policy `i` applies. Disabled policies are ignored; report-only ones are evaluated like enforced
+ * ones (R3, https://learn.microsoft.com/entra/identity/conditional-access/concept-conditional-access-report-only).
+ * A fully read policy is checked through its precompiled form; users come first in What-If order, so one
+ * that the key index shows cannot include the user fails there.
+ */
+function select(
+  p: ConditionalAccessPolicy,
+  i: number,
+  idx: ModelIndex,
+  f: Facts,
+  marks: Uint8Array | undefined,
+): Applicability {
+  if (idx.state[i] === STATE_DISABLED) return NOT_APPLIED.policyNotEnabled;
+  if (marks === undefined) return applicability(p, f, true);
+  const fp = idx.fast[i];
+  if (fp !== undefined) return BY_CODE[fastNotApplied(fp, i, f, marks[i])];
+  if (idx.broad[i] === 0 && (marks[i] & INCLUDED) === 0 && readableUsers(p)) return NOT_USERS;
+  return applicability(p, f, true);
+}
+
+/** Per policy: 0 when it applied, else its first failing reason's code. */
+function notAppliedCodes(
+  policies: readonly ConditionalAccessPolicy[],
+  idx: ModelIndex,
+  f: Facts,
+): Uint8Array {
+  const marks = f.ctx.user ? principalMarks(idx, f) : undefined;
+  const codes = new Uint8Array(policies.length);
+  for (let i = 0; i < policies.length; i++) {
+    const app = select(policies[i], i, idx, f, marks);
+    if (app.applies === false) codes[i] = app.code;
+  }
+  return codes;
+}
+
+function readableUsers(p: ConditionalAccessPolicy): boolean {
+  return p.users !== undefined && !("unreadable" in p.users);
+}
+
+function grantDetail(grant: GrantOutcome): string | undefined {
+  switch (grant.kind) {
+    case "unsatisfiable":
+    case "unreadable":
+      return grant.why;
+    case "block":
+      return "block";
+    case "needs":
+      return requiresText(grant.controls);
+    case "satisfied":
+      return undefined;
+  }
+}
+
+function sessionControlsOf(
+  policies: readonly ConditionalAccessPolicy[],
+  applying: readonly number[],
+): AggregatedSessionControls {
+  if (applying.length === 0) return NO_SESSION;
+  return aggregateSessions(
+    applying.map((k) => ({ address: policies[k].address, session: policies[k].session as SessionControls })),
+  );
+}
+
+function disabledTrace(p: ConditionalAccessPolicy): TraceEntry {
+  return { subject: p.address, result: "not applied", detail: "policyNotEnabled: state is disabled" };
+}
+
+function notAppliedTrace(p: ConditionalAccessPolicy, reportOnly: boolean, code: number): TraceEntry {
+  if (code === CODE.policyNotEnabled) return disabledTrace(p);
+  return {
+    subject: p.address,
+    result: reportOnly ? REPORT_ONLY_LABELS.notApplied : "not applied",
+    detail: FAILING_CONDITION[code],
   };
 }
 
 const REASON_BY_INDEX = Object.keys(REASON_INDEX).sort(
   (a, b) => REASON_INDEX[a as NotAppliedReason] - REASON_INDEX[b as NotAppliedReason],
 ) as NotAppliedReason[];
+/** `Applicability` by reason code; 0 applies. */
+const BY_CODE: readonly Applicability[] = [APPLIES, ...REASON_BY_INDEX.map((r) => NOT_APPLIED[r])];
+/** Trace detail by reason code. */
+const FAILING_CONDITION: readonly string[] = [
+  "",
+  ...REASON_BY_INDEX.map((r) => `first failing condition: ${r}`),
+];
 
 function notAppliedPolicies(
   idx: ModelIndex,
   policies: readonly ConditionalAccessPolicy[],
-  codes: readonly number[],
+  codes: Uint8Array,
 ): NotAppliedPolicy[] {
   const out: NotAppliedPolicy[] = [];
   for (let i = 0; i < codes.length; i++) {
     if (codes[i] === 0) continue;
     const p = policies[i];
-    const state = p.state === "disabled" ? 2 : p.state === "enabledForReportingButNotEnforced" ? 1 : 0;
-    out.push(notAppliedEntry(idx, i, p, state, REASON_BY_INDEX[codes[i] - 1]));
+    const state = idx.state[i] === STATE_DISABLED ? 2 : idx.state[i] === STATE_REPORT_ONLY ? 1 : 0;
+    out.push(notAppliedEntry(idx, i, p, state, codes[i]));
   }
   return out;
 }
 
 function reportOnlyOutcomes(
   policies: readonly ConditionalAccessPolicy[],
-  codes: readonly number[],
-  applied: readonly (ReportOnlyOutcome | undefined)[] | undefined,
+  states: Uint8Array,
+  codes: Uint8Array,
+  applied: readonly ReportOnlyOutcome[],
 ): ReportOnlyOutcome[] {
   const out: ReportOnlyOutcome[] = [];
+  let next = 0;
   for (let i = 0; i < policies.length; i++) {
-    if (policies[i].state !== "enabledForReportingButNotEnforced") continue;
-    out.push(codes[i] !== 0 ? reportOnlyNotApplied(policies[i]) : (applied?.[i] as ReportOnlyOutcome));
+    if (states[i] !== STATE_REPORT_ONLY) continue;
+    out.push(codes[i] !== 0 ? reportOnlyNotApplied(policies[i]) : applied[next++]);
   }
   return out;
 }
@@ -1106,6 +1266,17 @@ function mergeRequired(
   needs: readonly { address: string; controls: readonly GrantControl[] }[],
 ): RequiredControl[] {
   if (needs.length === 0) return [];
+  if (needs.length === 1 && needs[0].controls.length === 1) {
+    const c = needs[0].controls[0];
+    return [
+      {
+        kind: c.kind,
+        requirement: requirementOf(c),
+        name: c.strength?.displayName ?? c.id,
+        policies: [needs[0].address],
+      },
+    ];
+  }
   const byKey = new Map<
     string,
     { kind: GrantControl["kind"]; requirement: Requirement; name?: string; policies: string[] }

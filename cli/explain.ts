@@ -57,7 +57,8 @@ export function explainCommand(opts: ExplainOptions): number {
   if (!model)
     throw new InputError([`stack ${stack} is not loaded; loaded stacks: ${[...models.keys()].join(", ")}`]);
   const adapter = ADAPTERS[provider];
-  const facts = adapter.evaluate(adapter.compile(model), context, { trace: true });
+  const compiled = adapter.compile(model);
+  const facts = adapter.evaluate(compiled, context, { trace: true });
   const v = facts.verdict;
   const lines = [
     `${provider} on ${stack}: ${v.outcome}${v.requires?.length ? ` (requires ${v.requires.join(", ")})` : ""}`,
@@ -72,6 +73,8 @@ export function explainCommand(opts: ExplainOptions): number {
     lines.push("session:", ...Object.entries(facts.session).map(([k, s]) => `  ${k}: ${String(s)}`));
   }
   lines.push("trace:", formatTrace(facts.trace, "  "));
+  const findings = adapter.findings(compiled);
+  if (findings.length > 0) lines.push("findings in the configuration:", ...findings.map((f) => `  ${f}`));
   process.stdout.write(`${lines.join("\n")}\n`);
   return 0;
 }

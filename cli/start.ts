@@ -30,6 +30,11 @@ export function startCommand(opts: StartOptions): number {
       `${outdir ? ` into ${outdir}/` : ""} in ${Date.now() - t0} ms\n\n`,
   );
   const stacks = defaultStacks(opts.defaultStack);
+  const findings = PROVIDERS.flatMap((p) => {
+    const model = models.get(stacks[p]);
+    return model ? ADAPTERS[p].findings(ADAPTERS[p].compile(model)).map((f) => `  ${stacks[p]}: ${f}`) : [];
+  });
+  if (findings.length > 0) out.write(`Findings in the configuration:\n${findings.join("\n")}\n\n`);
   const runner = new ScenarioRunner(models, ADAPTERS, { defaultStacks: stacks });
   const results = cases.map((c) => runner.run(c));
   out.write(`${renderText(results, style)}\n\n`);

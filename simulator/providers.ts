@@ -34,4 +34,6 @@ export interface ProviderAdapter<Model = unknown, Context = unknown> {
   compile(model: TerraformModel): Model;
   /** Traces cost allocations: scenarios and `explain` ask for them; properties and verification do not. */
   evaluate(model: Model, context: Context, options?: EvaluateOptions): DecisionFacts;
+  /** What compiling found in the configuration (validation errors and warnings, unreadable parts), each with its resource address. */
+  findings(model: Model): readonly string[];
 }

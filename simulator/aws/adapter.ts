@@ -13,6 +13,7 @@ export const awsAdapter: ProviderAdapter<AwsModel, AwsRequest> = {
   // is named by the environment, as the adapter interface is provider-neutral.
   compile: (model) =>
     compileAws(model, { managedPolicyDir: process.env.MFA_BASELINE_AWS_MANAGED_POLICIES || undefined }),
+  findings: (model) => model.problems.map((p) => `error: ${p}`),
   evaluate(model, context): DecisionFacts {
     const d = evaluateAws(model, context);
     // What decided and the explanation are built only when someone reads them (expectations, failures, `explain`);

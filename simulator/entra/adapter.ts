@@ -76,6 +76,11 @@ export const entraAdapter: ProviderAdapter<EntraModel, EntraContext> = {
   provider: "entra",
   contextSchema: entraContextSchema,
   compile: compileEntra,
+  findings: (model) =>
+    model.diagnostics.map(
+      (d) =>
+        `${d.severity}: ${d.address}${d.path ? ` ${d.path}` : ""}: ${d.message}${d.source ? ` (${d.source})` : ""}`,
+    ),
   evaluate(model, context, options): DecisionFacts {
     const decision = evaluateEntra(model, context, { trace: options?.trace === true });
     return new EntraFacts(model, context, decision, decision.trace);

@@ -9,6 +9,8 @@ export const oktaAdapter: ProviderAdapter<OktaModel, OktaContext> = {
   provider: "okta",
   contextSchema: oktaContextSchema,
   compile: compileOkta,
+  findings: (model) =>
+    [...model.globalSessionProblems, ...model.enrollmentProblems].map((p) => `error: ${p}`),
   evaluate(model, context, options): DecisionFacts {
     const d = evaluateOkta(model, context, { trace: options?.trace ?? false });
     const decidedBy = [

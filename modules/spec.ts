@@ -208,6 +208,13 @@ const awsSpec = z.strictObject({
           }),
         )
         .min(1),
+      /**
+       * This stack's account is a delegated administrator for Organizations policy management (the
+       * management account's resource-based delegation policy allows it to manage SCPs), so the SCP
+       * can be deployed from here rather than from the management account.
+       * https://docs.aws.amazon.com/organizations/latest/userguide/orgs_delegate_policies.html
+       */
+      delegatedPolicyAdministrator: z.boolean().default(false),
     })
     .optional(),
   stateBucket: z.strictObject({

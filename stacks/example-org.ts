@@ -57,6 +57,7 @@ export const exampleOrg: BaselineSpecInput = {
     organization: {
       managementAccountId: "999988887777",
       scpTargets: ["r-ex12"],
+      delegatedPolicyAdministrator: true,
     },
     stateBucket: { name: "example-corp-terraform-state" },
     ci: {

@@ -10,9 +10,10 @@ import { jsonencodePolicy, recordPolicyDocument } from "./policy-document";
 
 export function addOrganizationScp(scope: Construct, aws: AwsSpec): OrganizationsPolicy | undefined {
   if (!aws.organization) return undefined;
-  if (aws.organization.managementAccountId !== aws.accountId) {
+  const { managementAccountId, delegatedPolicyAdministrator } = aws.organization;
+  if (managementAccountId !== aws.accountId && !delegatedPolicyAdministrator) {
     Annotations.of(scope).addWarning(
-      `aws.organization: this stack deploys to account ${aws.accountId}, but Organizations policies are managed from the management account ${aws.organization.managementAccountId} (or a delegated administrator for policy management); apply fails otherwise`,
+      `aws.organization: this stack deploys to account ${aws.accountId}, but Organizations policies are managed from the management account ${managementAccountId} (or a delegated administrator for policy management: set organization.delegatedPolicyAdministrator once the management account delegates it); apply fails otherwise`,
     );
   }
   const doc = organizationScpDocument(aws);

@@ -20,7 +20,11 @@ describe("organization", () => {
     const targets = ["r-ex12", "ou-ex12-abcdefgh", "444455556666"];
     const { tf } = synthBaseline(
       exampleSpec((aws) => {
-        aws.organization = { managementAccountId: "999988887777", scpTargets: targets };
+        aws.organization = {
+          managementAccountId: "999988887777",
+          scpTargets: targets,
+          delegatedPolicyAdministrator: true,
+        };
       }),
     );
     expect(
@@ -31,15 +35,23 @@ describe("organization", () => {
   });
 
   // https://docs.aws.amazon.com/organizations/latest/userguide/orgs_manage_policies_scps.html (SCPs are managed from the management account)
-  it("warns when the stack's account is not the management account that must manage the SCP", () => {
-    const warnings = (accountId: string) =>
-      synthBaseline(exampleSpec((aws) => (aws.accountId = accountId)))
+  // https://docs.aws.amazon.com/organizations/latest/userguide/orgs_delegate_policies.html (a delegated administrator may manage them)
+  it("warns when the stack's account is neither the management account nor a delegated policy administrator", () => {
+    const warnings = (accountId: string, delegated: boolean) =>
+      synthBaseline(
+        exampleSpec((aws) => {
+          aws.accountId = accountId;
+          if (aws.organization)
+            aws.organization = { ...aws.organization, delegatedPolicyAdministrator: delegated };
+        }),
+      )
         .baseline.node.metadata.filter((m) => m.type === "@cdktf/warn")
         .map((m) => String(m.data));
-    expect(warnings("111122223333")).toEqual([
+    expect(warnings("111122223333", false)).toEqual([
       expect.stringContaining("managed from the management account 999988887777"),
     ]);
-    expect(warnings("999988887777")).toEqual([]);
+    expect(warnings("999988887777", false)).toEqual([]);
+    expect(warnings("111122223333", true)).toEqual([]);
   });
 
   // AWS Organizations quotas: "Maximum size of a policy document: Service control policies: 5,120 characters".

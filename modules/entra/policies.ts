@@ -10,6 +10,7 @@ import type {
 } from "@cdktf/provider-azuread/lib/conditional-access-policy";
 import type { BaselineSpec, EntraPolicyKey, EntraSpec } from "../spec";
 import type { HumanMfaClass } from "./authentication-strengths";
+import { GUEST_KINDS } from "../../simulator/entra/vocabulary";
 
 export interface PolicyDefinition {
   readonly key: EntraPolicyKey;
@@ -33,14 +34,7 @@ export interface PolicyInputs {
 export const SECURITY_INFO_REGISTRATION = "urn:user:registersecurityinfo";
 
 /** Every guest and external user type (CA/concept-conditional-access-users-groups). */
-export const ALL_GUEST_TYPES = [
-  "internalGuest",
-  "b2bCollaborationGuest",
-  "b2bCollaborationMember",
-  "b2bDirectConnectUser",
-  "otherExternalUser",
-  "serviceProvider",
-] as const;
+export const ALL_GUEST_TYPES = GUEST_KINDS;
 
 /** Platforms Conditional Access recognises; anything else (e.g. ChromeOS, Windows Phone) only matches `all` (CA/concept-conditional-access-conditions). */
 export const KNOWN_PLATFORMS = ["android", "iOS", "windows", "macOS", "linux"] as const;

@@ -12,6 +12,23 @@ export function attempt<T>(read: () => T): Maybe<T> {
   }
 }
 
+/** What every Okta policy and rule has: a name (the resource name when unset), a priority and a status. */
+export function headOf(
+  r: Reader,
+  fallbackName: string,
+): Maybe<{ name: string; priority: number | undefined; active: boolean }> {
+  return attempt(() => ({
+    name: r.string("name") ?? fallbackName,
+    priority: priority(r),
+    active: status(r),
+  }));
+}
+
+/** The policy a rule belongs to. */
+export function policyOf(r: Reader): Maybe<string> {
+  return attempt(() => r.ref("policy_id") ?? r.fail("policy_id", "a rule needs policy_id"));
+}
+
 export function oneOf<T extends string>(r: Reader, key: string, allowed: readonly T[], fallback: T): T {
   const v = r.string(key);
   if (v === undefined) return fallback;

@@ -2,7 +2,7 @@
 import { TfJson, type TfResource, type TfValue } from "../terraform/model";
 import { isObject, Reader } from "../terraform/read";
 import { ENROLLMENT_KEYS, KNOWN_CONSTRAINT_METHODS, KNOWN_CONSTRAINT_TYPES } from "./authenticators";
-import { attempt, duration, network, oneOf, priority, risk, status } from "./compile-read";
+import { attempt, duration, headOf, network, oneOf, policyOf, risk } from "./compile-read";
 import { isoDurationSeconds } from "./duration";
 import {
   type AppAction,
@@ -25,12 +25,8 @@ import {
 
 export function compileGspRule(res: TfResource): { policy: Maybe<string>; rule: GspRule } {
   const r = Reader.of(res);
-  const policy = attempt(() => r.ref("policy_id") ?? r.fail("policy_id", "a rule needs policy_id"));
-  const head = attempt(() => ({
-    name: r.string("name") ?? res.name,
-    priority: priority(r),
-    active: status(r),
-  }));
+  const policy = policyOf(r);
+  const head = headOf(r, res.name);
   if (isUnreadable(head))
     return { policy, rule: { key: res.address, name: res.name, active: true, system: false, body: head } };
   let assumed: string | undefined;
@@ -229,11 +225,8 @@ const CATCH_ALL_NAME = "Catch-all Rule";
 
 export function compileAppRule(res: TfResource): { policy: Maybe<string>; rule: AppRule } {
   const r = Reader.of(res);
-  const policy = attempt(() => r.ref("policy_id") ?? r.fail("policy_id", "a rule needs policy_id"));
-  const head = attempt(() => {
-    const name = r.string("name") ?? res.name;
-    return { name, priority: priority(r), active: status(r), system: name === CATCH_ALL_NAME };
-  });
+  const policy = policyOf(r);
+  const head = headOf(r, res.name);
   if (isUnreadable(head))
     return { policy, rule: { key: res.address, name: res.name, active: true, system: false, body: head } };
   const body = attempt(() => {
@@ -285,7 +278,7 @@ export function compileAppRule(res: TfResource): { policy: Maybe<string>; rule: 
     };
     return { conditions, action };
   });
-  return { policy, rule: { key: res.address, ...head, body } };
+  return { policy, rule: { key: res.address, ...head, system: head.name === CATCH_ALL_NAME, body } };
 }
 
 /**

@@ -6,7 +6,7 @@
  */
 import type { TerraformModel, TfResource } from "../terraform/model";
 import { Reader } from "../terraform/read";
-import { attempt, network, oneOf, orderByPriority, priority, status } from "./compile-read";
+import { attempt, headOf, network, oneOf, orderByPriority, policyOf } from "./compile-read";
 import {
   compileAppRule,
   compileGspRule,
@@ -127,11 +127,7 @@ export function compileOkta(model: TerraformModel): OktaModel {
   const gspPolicies = new Map<string, { policy: Omit<GspPolicy, "rules">; rules: GspRule[] }>();
   for (const res of model.resourcesOfType("okta_policy_signon")) {
     const r = Reader.of(res);
-    const head = attempt(() => ({
-      name: r.string("name") ?? res.name,
-      priority: priority(r),
-      active: status(r),
-    }));
+    const head = headOf(r, res.name);
     gspPolicies.set(res.address, {
       policy: isUnreadable(head)
         ? { key: res.address, name: res.name, active: true, isDefault: false, groups: head }
@@ -180,11 +176,7 @@ export function compileOkta(model: TerraformModel): OktaModel {
   const enrollPolicies = new Map<string, { policy: Omit<EnrollmentPolicy, "rules">; rules: EnrollRule[] }>();
   for (const res of model.resourcesOfType("okta_policy_mfa")) {
     const r = Reader.of(res);
-    const head = attempt(() => ({
-      name: r.string("name") ?? res.name,
-      priority: priority(r),
-      active: status(r),
-    }));
+    const head = headOf(r, res.name);
     const settings = attempt(() => enrollmentSettings(r));
     enrollPolicies.set(res.address, {
       policy: isUnreadable(head)
@@ -226,12 +218,8 @@ export function compileOkta(model: TerraformModel): OktaModel {
   const enrollOther = new Set(nonDefaultPolicyData(model, "MFA_ENROLL").map((d) => d.address));
   for (const res of model.resourcesOfType("okta_policy_rule_mfa")) {
     const r = Reader.of(res);
-    const policy = attempt(() => r.ref("policy_id") ?? r.fail("policy_id", "a rule needs policy_id"));
-    const head = attempt(() => ({
-      name: r.string("name") ?? res.name,
-      priority: priority(r),
-      active: status(r),
-    }));
+    const policy = policyOf(r);
+    const head = headOf(r, res.name);
     const rule: EnrollRule = isUnreadable(head)
       ? { key: res.address, name: res.name, active: true, system: false, body: head }
       : {

@@ -667,27 +667,12 @@ function withThreatLogged(d: OktaDecision): OktaDecision {
   return { skipped, assumptions, trace, threatLogged: true, ...rest };
 }
 
-function denied(e: Evaluation, s: SignIn, verdict: Verdict): OktaDecision {
-  const d: OktaDecision = {
-    skipped: e.skipped,
-    assumptions: e.assumptions,
-    trace: e.trace,
-    globalSession: s.globalSession,
-    authentication: s.authentication,
-    session: s.session,
-    enrollment: s.enrollment,
-    factorMode: s.factorMode,
-    constraints: s.constraints,
-    verdict,
-  };
-  return s.threatLogged ? withThreatLogged(d) : d;
-}
-
-function judged(
+/** The decision of a sign-in that reached the policies; `reauthentication` is set only when it was judged, not denied. */
+function decision(
   e: Evaluation,
   s: SignIn,
-  reauthentication: OktaDecision["reauthentication"],
   verdict: Verdict,
+  reauthentication?: OktaDecision["reauthentication"],
 ): OktaDecision {
   const d: OktaDecision = {
     skipped: e.skipped,
@@ -789,8 +774,8 @@ function decide(e: Evaluation): OktaDecision {
 
   // "A session DENY denies every app" (reference X4, inferred from the union of both policies).
   if (a.access === "DENY")
-    return denied(e, s, { outcome: "deny", summary: `denied by global session rule ${gsp.rule.key}` });
-  if (appDenied) return denied(e, s, { outcome: "deny", summary: appDenied });
+    return decision(e, s, { outcome: "deny", summary: `denied by global session rule ${gsp.rule.key}` });
+  if (appDenied) return decision(e, s, { outcome: "deny", summary: appDenied });
 
   // "Identity Engine always evaluates both the global session policy and the authentication policy for
   // the app. The resulting user experience is the union of both policies" (Policy API; help about-policies).
@@ -809,14 +794,19 @@ function decide(e: Evaluation): OktaDecision {
   const decidedBy = authentication ? `${gsp.rule.key} + ${authentication.rule}` : gsp.rule.key;
   if (requires.length) {
     if (e.trace) e.note("union", "mfa", requires.join(", "));
-    return judged(e, s, reauthentication, {
-      outcome: "mfa",
-      requires,
-      summary: `${requires.join(" + ")} required by ${decidedBy}`,
-    });
+    return decision(
+      e,
+      s,
+      {
+        outcome: "mfa",
+        requires,
+        summary: `${requires.join(" + ")} required by ${decidedBy}`,
+      },
+      reauthentication,
+    );
   }
   e.note("union", "allow", "requirements met by the authenticators already used");
-  return judged(e, s, reauthentication, { outcome: "allow", summary: `allowed by ${decidedBy}` });
+  return decision(e, s, { outcome: "allow", summary: `allowed by ${decidedBy}` }, reauthentication);
 }
 
 function appPolicyFor(e: Evaluation, app: string): { match?: OktaMatch<AppAction>; denied?: string } {
